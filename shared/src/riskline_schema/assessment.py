@@ -1,0 +1,81 @@
+"""What the model says about an application, and what the auditor finally decided."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from .application import ApplicationId
+from .base import StrictModel, UtcDatetime, utc_now
+from .enums import TIER_TO_HINT, AuditOutcome, DecisionHint, RiskTier
+from .version import SCHEMA_VERSION
+
+ReasonCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,47}$")]
+ModelVersion = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:+-]+$")]
+
+
+class RiskAssessment(StrictModel):
+    """The model's verdict. `probability` is the probability that an auditor would reject."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    application_id: ApplicationId
+    probability: float = Field(ge=0, le=1)
+    tier: RiskTier
+    decision_hint: DecisionHint
+    reason_codes: list[ReasonCode] = Field(default_factory=list, max_length=5)
+    model_version: ModelVersion
+    scored_at: UtcDatetime
+    latency_ms: float | None = Field(default=None, ge=0, description="endpoint round trip seen by the caller")
+
+    @model_validator(mode="after")
+    def _hint_follows_tier(self) -> Self:
+        if self.decision_hint is not TIER_TO_HINT[self.tier]:
+            raise ValueError(f"decision_hint for tier {self.tier} must be {TIER_TO_HINT[self.tier]}")
+        return self
+
+
+AuditorId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")]
+
+
+class AuditRequest(StrictModel):
+    """Body of `PUT /applications/{id}/audit`: an auditor's final decision."""
+
+    outcome: AuditOutcome
+    auditor_id: AuditorId
+    decided_at: UtcDatetime = Field(default_factory=utc_now)
+    reason_code: ReasonCode | None = None
+
+
+class AuditDecision(AuditRequest):
+    """An auditor's final accept/reject on one application: the model's training label."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    application_id: ApplicationId
+
+
+class ScoringRequest(StrictModel):
+    """SQS message asking the etl function to (re)score a stored application."""
+
+    application_id: ApplicationId
+    reason: Literal["scoring_failed", "batch", "rescore"]
+    enqueued_at: UtcDatetime = Field(default_factory=utc_now)
+
+
+class ScoringError(StrictModel):
+    """A typed failure from the etl function's synchronous path."""
+
+    kind: Literal["timeout", "throttled", "endpoint_error", "model_rejected", "invalid_input"]
+    message: str = Field(max_length=2000)
+    retryable: bool
+
+
+class ScoringResult(StrictModel):
+    """The etl function's synchronous answer: an assessment, or a typed error — never both."""
+
+    assessment: RiskAssessment | None = None
+    error: ScoringError | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.assessment is None) == (self.error is None):
+            raise ValueError("a scoring result carries exactly one of assessment or error")
+        return self

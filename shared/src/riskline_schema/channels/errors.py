@@ -1,0 +1,9 @@
+from ..errors import FieldProblem
+
+
+class InvalidPayload(ValueError):
+    """A channel payload that cannot become an Application; `problems` names each bad field."""
+
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.field}: {p.problem}" for p in problems))

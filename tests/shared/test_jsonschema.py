@@ -1,0 +1,23 @@
+import json
+from pathlib import Path
+
+from riskline_schema.jsonschema import PUBLIC_PAYLOADS, render, schemas
+
+COMMITTED = Path(__file__).resolve().parents[2] / "shared" / "jsonschema"
+
+
+def test_committed_json_schemas_match_the_models():
+    """`make schemas` regenerates them; a stale copy would mislead API consumers."""
+    generated = schemas()
+    assert set(generated) == set(PUBLIC_PAYLOADS)
+    for name, schema in generated.items():
+        path = COMMITTED / f"{name}.schema.json"
+        assert path.exists(), f"{path} missing: run `make schemas`"
+        assert path.read_text() == render(schema), f"{path} is stale: run `make schemas`"
+
+
+def test_webform_schema_forbids_unknown_fields_and_documents_ranges():
+    schema = json.loads(render(schemas()["webform-submission"]))
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["debt_to_income"]["maximum"] == 100
+    assert "applicant" in schema["required"]

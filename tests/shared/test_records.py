@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from riskline_schema import (
+    ApplicationRecord,
+    ApplicationStatus,
+    AuditDecision,
+    LakeRecord,
+    RiskAssessment,
+    ScoringError,
+    ScoringResult,
+    applicant_key,
+)
+from riskline_schema.channels import application_from_submission
+
+from .conftest import NOW, webform_body
+
+APP = application_from_submission(webform_body(), application_id="app-00000005", submitted_at=NOW)
+ASSESSMENT = RiskAssessment(
+    application_id=APP.application_id,
+    probability=0.71,
+    tier="high",
+    decision_hint="reject",
+    reason_codes=["HIGH_DTI", "RECENT_INQUIRIES"],
+    model_version="xgb-2026.11.29-abc123",
+    scored_at=NOW + timedelta(milliseconds=40),
+    latency_ms=12.5,
+)
+AUDIT = AuditDecision(
+    application_id=APP.application_id, outcome="reject", auditor_id="auditor.7", decided_at=NOW + timedelta(days=1)
+)
+
+
+def test_dynamodb_item_round_trips_with_decimals():
+    record = ApplicationRecord(
+        application=APP,
+        status=ApplicationStatus.SCORED,
+        assessment=ASSESSMENT,
+        audit=AUDIT,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    item = record.to_item()
+    assert item["application_id"] == "app-00000005" and item["status"] == "SCORED" and item["channel"] == "webform"
+    assert not any(isinstance(v, float) for v in item["assessment"].values())
+    assert ApplicationRecord.from_item(item) == record
+
+
+def test_pending_item_leaves_out_absent_documents():
+    item = ApplicationRecord(application=APP, status="PENDING_SCORE", created_at=NOW, updated_at=NOW).to_item()
+    assert "assessment" not in item and "audit" not in item
+
+
+def test_lake_record_has_no_pii_but_a_stable_keyed_applicant_hash():
+    record = ApplicationRecord(
+        application=APP, status="SCORED", assessment=ASSESSMENT, audit=AUDIT, created_at=NOW, updated_at=NOW
+    )
+    row = LakeRecord.from_record(record, secret=b"lake-key")
+    text = row.model_dump_json()
+    for secret in ("Ada", "Lovelace", "ada@example.com", "123456789", "1985-03-02", "Main St", "5550101234"):
+        assert secret not in text
+    assert row.applicant_key == applicant_key(APP.applicant, b"lake-key") != applicant_key(APP.applicant, b"other")
+    assert (row.tier.value, row.audit_outcome.value, row.partition) == (
+        "high",
+        "reject",
+        "dt=2026-11-29/channel=webform",
+    )
+
+
+def test_decision_hint_must_follow_tier():
+    with pytest.raises(ValidationError, match="decision_hint"):
+        RiskAssessment(**ASSESSMENT.model_dump() | {"decision_hint": "accept"})
+
+
+def test_scoring_result_carries_exactly_one_outcome():
+    assert ScoringResult(assessment=ASSESSMENT).error is None
+    error = ScoringError(kind="timeout", message="endpoint did not answer in 1500 ms", retryable=True)
+    assert ScoringResult(error=error).assessment is None
+    with pytest.raises(ValidationError):
+        ScoringResult()
+    with pytest.raises(ValidationError):
+        ScoringResult(assessment=ASSESSMENT, error=error)
