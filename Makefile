@@ -12,6 +12,8 @@ LOCAL_PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard shared/pyproject.toml
 
 export PYTHONDONTWRITEBYTECODE := 1
 
+# Fragments (one per area) add their targets and may append to TEST_PREREQS.
+TEST_PREREQS := $(VENV)/.installed
 .PHONY: help install test lint fmt lock schemas
 
 help: ## list targets
@@ -34,7 +36,7 @@ $(eval $(call venv_rule,.venv-sagemaker,requirements/sagemaker.txt,,))
 
 install: $(VENV)/.installed ## create .venv with every pinned dependency and our packages (editable)
 
-test: $(VENV)/.installed ## run the whole test suite (fails if nothing was collected)
+test: $(TEST_PREREQS) ## run the whole test suite (fails if nothing was collected)
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed ## ruff check and format check
@@ -51,5 +53,3 @@ lock: ## re-pin requirements/*.txt from requirements/*.in
 
 schemas: $(VENV)/.installed ## regenerate shared/jsonschema/ from the pydantic models
 	$(PY) -m riskline_schema.jsonschema shared/jsonschema
-
--include mk/*.mk
