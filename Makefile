@@ -14,6 +14,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Fragments (one per area) add their targets and may append to TEST_PREREQS.
 TEST_PREREQS := $(VENV)/.installed
+-include mk/*.mk
+
 .PHONY: help install test lint fmt lock schemas
 
 help: ## list targets
