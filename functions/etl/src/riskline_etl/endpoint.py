@@ -1,0 +1,184 @@
+"""The one AWS adapter the scoring core needs: sagemaker-runtime InvokeEndpoint.
+
+botocore's own retries are switched off so that this module alone decides what is retried:
+throttling, 5xx and timeouts get a bounded number of attempts with full-jitter backoff inside an
+overall deadline; a 4xx (including a container's 4xx relayed as ModelError) is never retried,
+since the same payload would be rejected again — it becomes a `model_rejected` failure.
+"""
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from riskline_schema import ModelInput
+
+from .errors import ScoringFailure
+from .settings import Settings
+
+# Error codes meaning "slow down": SageMaker's ModelNotReadyException is a 429; the generic
+# AWS throttling codes arrive as 400s, so they must be matched by code, not status.
+_THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ModelNotReadyException"}
+)
+_BASE_DELAY_S = 0.05
+_MAX_DELAY_S = 1.0
+_MAX_DETAIL = 500
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointAnswer:
+    prediction: dict[str, Any]
+    latency_ms: float  # from the first attempt to the answer, retries included: what the caller waited
+    attempts: int
+
+
+def make_client(settings: Settings) -> Any:
+    """A sagemaker-runtime client with per-attempt timeouts and botocore retries off."""
+    import boto3
+    from botocore.config import Config
+
+    timeout_s = settings.endpoint_timeout_ms / 1000
+    config = Config(
+        connect_timeout=timeout_s,
+        read_timeout=timeout_s,
+        retries={"mode": "standard", "total_max_attempts": 1},
+    )
+    return boto3.client("sagemaker-runtime", config=config)
+
+
+class Endpoint:
+    def __init__(
+        self,
+        client: Any,
+        endpoint_name: str,
+        *,
+        timeout_ms: int,
+        max_attempts: int,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._client = client
+        self._name = endpoint_name
+        self._timeout_s = timeout_ms / 1000
+        self._max_attempts = max_attempts
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+
+    @classmethod
+    def from_settings(cls, settings: Settings, client: Any | None = None, **kwargs: Any) -> "Endpoint":
+        return cls(
+            client if client is not None else make_client(settings),
+            settings.endpoint_name,
+            timeout_ms=settings.endpoint_timeout_ms,
+            max_attempts=settings.endpoint_max_attempts,
+            **kwargs,
+        )
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._clock
+
+    def predict(self, model_input: ModelInput, *, deadline: float | None = None) -> EndpointAnswer:
+        """One prediction for one input. `deadline` is a `clock()` value after which no new attempt starts."""
+        if not self._name:
+            raise ScoringFailure("endpoint_error", "SAGEMAKER_ENDPOINT_NAME is not set", retryable=False)
+        body = model_input.model_dump_json()
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._client.invoke_endpoint(
+                    EndpointName=self._name,
+                    ContentType="application/json",
+                    Accept="application/json",
+                    Body=body,
+                )
+                raw = response["Body"].read()
+                break
+            except (ClientError, BotoCoreError) as exc:
+                failure = _classify(exc, self._timeout_s)
+                if not failure.retryable or attempt >= self._max_attempts:
+                    raise _with_attempts(failure, attempt) from exc
+                delay = self._jitter() * min(_MAX_DELAY_S, _BASE_DELAY_S * 2 ** (attempt - 1))
+                # Start another attempt only if it can run its full timeout before the deadline.
+                if deadline is not None and self._clock() + delay + self._timeout_s > deadline:
+                    raise _with_attempts(failure, attempt, "deadline reached") from exc
+                self._sleep(delay)
+        latency_ms = (self._clock() - started) * 1000
+        return EndpointAnswer(prediction=_single_prediction(raw), latency_ms=round(latency_ms, 3), attempts=attempt)
+
+
+def _with_attempts(failure: ScoringFailure, attempts: int, why: str = "") -> ScoringFailure:
+    note = f" (after {attempts} attempt{'s' if attempts > 1 else ''}{'; ' + why if why else ''})"
+    return ScoringFailure(failure.kind, failure.message + note, retryable=failure.retryable)
+
+
+def _classify(exc: Exception, timeout_s: float) -> ScoringFailure:
+    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError)):
+        return ScoringFailure("timeout", f"endpoint gave no answer within {timeout_s * 1000:.0f} ms", retryable=True)
+    if isinstance(exc, (EndpointConnectionError, ConnectionClosedError)):
+        return ScoringFailure("endpoint_error", f"endpoint connection failed: {exc}", retryable=True)
+    if isinstance(exc, BotoCoreError):
+        # Credentials, region, parameter validation...: configuration, not a transient fault.
+        return ScoringFailure("endpoint_error", f"endpoint call failed: {type(exc).__name__}: {exc}", retryable=False)
+    assert isinstance(exc, ClientError)
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    message = str(error.get("Message", ""))[:_MAX_DETAIL]
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code in _THROTTLING_CODES or status == 429:
+        return ScoringFailure("throttled", f"endpoint throttled the request ({code})", retryable=True)
+    if code == "ModelError":
+        # The container's own status travels in OriginalStatusCode; its body names the problem.
+        original = int(exc.response.get("OriginalStatusCode") or 0)
+        detail = _container_error(exc.response.get("OriginalMessage")) or message
+        if 400 <= original < 500 and original != 429:
+            return ScoringFailure("model_rejected", f"model rejected the input ({original}): {detail}", retryable=False)
+        if original == 429:
+            return ScoringFailure("throttled", f"model container throttled the request: {detail}", retryable=True)
+        return ScoringFailure("endpoint_error", f"model container failed ({original or 'no status'}): {detail}", True)
+    if status >= 500:
+        return ScoringFailure("endpoint_error", f"endpoint failed ({code}, HTTP {status}): {message}", retryable=True)
+    return ScoringFailure("model_rejected", f"endpoint rejected the request ({code}): {message}", retryable=False)
+
+
+def _container_error(original_message: object) -> str:
+    """The `{"error": "..."}` text a serving stage answers with (CONTRACTS), else the raw text."""
+    if not isinstance(original_message, str):
+        return ""
+    try:
+        doc = json.loads(original_message)
+    except ValueError:
+        return original_message[:_MAX_DETAIL]
+    if isinstance(doc, dict) and isinstance(doc.get("error"), str):
+        return doc["error"][:_MAX_DETAIL]
+    return original_message[:_MAX_DETAIL]
+
+
+def _single_prediction(raw: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise ScoringFailure("endpoint_error", "endpoint answered a body that is not JSON", retryable=False) from None
+    predictions = doc.get("predictions") if isinstance(doc, dict) else None
+    if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(predictions[0], dict):
+        count = len(predictions) if isinstance(predictions, list) else "no"
+        raise ScoringFailure(
+            "endpoint_error", f"endpoint answered {count} predictions for one input (expected exactly 1)", False
+        )
+    return predictions[0]

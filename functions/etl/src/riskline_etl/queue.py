@@ -1,0 +1,73 @@
+"""SQS scoring consumer (handler `riskline_etl.queue.handler`).
+
+Each message is a `ScoringRequest`; the item is read from the applications table (the source of
+truth — never PII from the message), scored, and written back conditionally. Failed messages are
+reported individually (powertools partial batch response) so only they are redelivered; after the
+queue's redrive limit they land in the DLQ.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from pydantic import ValidationError
+
+from riskline_schema import ScoringRequest, describe_validation_error
+
+from .endpoint import Endpoint
+from .errors import EtlError, PoisonMessage, ScoringFailure
+from .observability import deadline_from, logger, metrics, tracer
+from .service import Outcome, score_stored
+from .settings import Settings
+from .store import ApplicationsTable
+
+settings = Settings.from_env()
+endpoint = Endpoint.from_settings(settings)
+table = ApplicationsTable(boto3.client("dynamodb"), settings.applications_table)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _parse(body: str) -> ScoringRequest:
+    try:
+        return ScoringRequest.model_validate_json(body)
+    except ValidationError as exc:
+        # Field names and problems only: pydantic's own text would echo the body into the logs.
+        problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+        raise PoisonMessage(f"message body is not a ScoringRequest: {problems}") from None
+
+
+def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
+    try:
+        request = _parse(record.body)  # a poison message fails every time → redelivered → DLQ, never dropped
+        logger.append_keys(application_id=request.application_id, reason=request.reason)
+        outcome = score_stored(request, table, endpoint, _now, deadline_from(lambda_context, endpoint.clock()))
+    except ScoringFailure as failure:
+        metrics.add_metric(name="ScoringFailed", unit=MetricUnit.Count, value=1)
+        logger.warning("scoring failed", extra={"kind": failure.kind, "retryable": failure.retryable})
+        raise
+    except EtlError as error:
+        metrics.add_metric(name="ScoringRequestFailed", unit=MetricUnit.Count, value=1)
+        logger.warning("scoring request failed", extra={"error": type(error).__name__, "detail": str(error)})
+        raise
+    finally:
+        logger.remove_keys(["application_id", "reason"])
+    metrics.add_metric(name=f"Queue{outcome.value.capitalize()}", unit=MetricUnit.Count, value=1)
+    logger.info("scoring request done", extra={"outcome": outcome.value, "application_id": request.application_id})
+    return outcome.value
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+
+
+__all__ = ["Outcome", "handler", "record_handler"]

@@ -1,0 +1,168 @@
+"""The SQS consumer against a moto table: conditional writes, duplicates, rescoring, partial failures."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from botocore.exceptions import ClientError
+
+import riskline_etl.queue as queue
+from riskline_etl.store import ApplicationsTable
+from riskline_schema import ApplicationRecord, ApplicationStatus
+
+from .conftest import (
+    MODEL_VERSION,
+    NOW,
+    TABLE,
+    endpoint_body,
+    old_assessment,
+    prediction,
+    scoring_request,
+    sqs_event,
+    stored_record,
+)
+
+APP_ID = "app-etl-00000001"
+
+
+@pytest.fixture(autouse=True)
+def _wired(monkeypatch, endpoint, table):
+    monkeypatch.setattr(queue, "endpoint", endpoint)
+    monkeypatch.setattr(queue, "table", table)
+
+
+def read(items, application_id=APP_ID) -> ApplicationRecord:
+    return ApplicationRecord.from_item(
+        items.get_item(Key={"application_id": application_id}, ConsistentRead=True)["Item"]
+    )
+
+
+def test_pending_application_is_scored_and_marked_scored(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    sagemaker.script = [endpoint_body(prediction("high", 0.9))]
+    response = queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    assert response == {"batchItemFailures": []}
+    record = read(items)
+    assert record.status is ApplicationStatus.SCORED
+    assert (record.assessment.tier, record.assessment.model_version) == ("high", MODEL_VERSION)
+    assert record.scoring_attempts == 2
+    assert record.updated_at >= record.assessment.scored_at
+    raw = items.get_item(Key={"application_id": APP_ID})["Item"]
+    assert raw["status"] == "SCORED"  # the top-level copy the status index reads
+
+
+def test_duplicate_delivery_of_a_scored_application_changes_nothing(items, application, sagemaker, lambda_context):
+    scored = stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID))
+    items.put_item(Item=scored.to_item())
+    response = queue.handler(sqs_event(scoring_request(APP_ID), scoring_request(APP_ID, "batch")), lambda_context)
+    assert response == {"batchItemFailures": []}
+    assert sagemaker.calls == []
+    assert read(items) == scored
+
+
+def test_rescore_replaces_the_assessment_it_was_asked_to_replace(items, application, sagemaker, lambda_context):
+    previous = old_assessment(APP_ID)
+    items.put_item(Item=stored_record(application, status=ApplicationStatus.SCORED, assessment=previous).to_item())
+    sagemaker.script = [endpoint_body(prediction("medium", 0.4))]
+    response = queue.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
+    assert response == {"batchItemFailures": []}
+    record = read(items)
+    assert record.assessment.model_version == MODEL_VERSION
+    assert record.assessment.scored_at > previous.scored_at
+    assert record.scoring_attempts == 2
+
+
+def test_rescore_that_loses_a_race_keeps_the_other_writers_assessment(items, application, sagemaker, lambda_context):
+    items.put_item(
+        Item=stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID)).to_item()
+    )
+    racer = stored_record(
+        application,
+        status=ApplicationStatus.SCORED,
+        assessment=old_assessment(APP_ID).model_copy(
+            update={"model_version": "riskline-xgb-racer", "scored_at": NOW - timedelta(seconds=1)}
+        ),
+    )
+    # While we wait for the endpoint, another rescorer writes its own assessment.
+    sagemaker.on_call = lambda: items.put_item(Item=racer.to_item())
+    response = queue.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
+    assert response == {"batchItemFailures": []}
+    assert read(items).assessment.model_version == "riskline-xgb-racer"
+
+
+def test_first_scoring_that_loses_a_race_is_a_success_without_overwrite(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    winner = stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID))
+    sagemaker.on_call = lambda: items.put_item(Item=winner.to_item())
+    response = queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    assert response == {"batchItemFailures": []}
+    assert read(items) == winner
+
+
+def test_only_failed_messages_are_reported_for_redelivery(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    event = sqs_event(
+        scoring_request("app-does-not-exist-1"),
+        scoring_request(APP_ID),
+        "this is not a scoring request",
+        {"application_id": APP_ID, "reason": "because"},
+    )
+    response = queue.handler(event, lambda_context)
+    ids = [record["messageId"] for record in event["Records"]]
+    assert response == {
+        "batchItemFailures": [{"itemIdentifier": ids[0]}, {"itemIdentifier": ids[2]}, {"itemIdentifier": ids[3]}]
+    }
+    assert read(items).status is ApplicationStatus.SCORED
+
+
+def test_endpoint_failure_fails_the_message_and_leaves_the_item_pending(items, application, sagemaker, lambda_context):
+    other = application.model_copy(update={"application_id": "app-etl-00000002"})
+    items.put_item(Item=stored_record(application).to_item())
+    items.put_item(Item=stored_record(other).to_item())
+    unavailable = ClientError(
+        {"Error": {"Code": "ServiceUnavailable", "Message": "down"}, "ResponseMetadata": {"HTTPStatusCode": 503}},
+        "InvokeEndpoint",
+    )
+    sagemaker.script = [unavailable] * 3 + [endpoint_body()]
+    event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
+    response = queue.handler(event, lambda_context)
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    failed = read(items)
+    assert failed.status is ApplicationStatus.PENDING_SCORE
+    assert failed.assessment is None and failed.scoring_attempts == 1
+    assert read(items, "app-etl-00000002").status is ApplicationStatus.SCORED
+
+
+def test_a_batch_where_every_message_fails_is_raised_so_all_are_redelivered(items, lambda_context):
+    with pytest.raises(BatchProcessingError):
+        queue.handler(sqs_event(scoring_request("app-does-not-exist-1"), "{}"), lambda_context)
+
+
+def test_scoring_request_never_carries_pii_into_the_model_call(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    sent = sagemaker.calls[0]["Body"]
+    assert json.loads(sent)["application_id"] == APP_ID
+    for secret in ("Lovelace", "ada.lovelace@example.com", "219099999"):
+        assert secret not in sent
+
+
+def test_missing_table_name_fails_the_message_clearly(dynamodb, application, lambda_context, monkeypatch):
+    monkeypatch.setattr(queue, "table", ApplicationsTable(dynamodb, ""))
+    with pytest.raises(BatchProcessingError, match="APPLICATIONS_TABLE is not set"):
+        queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+
+
+def test_table_fixture_is_the_contract_table(table):
+    assert table._table == TABLE
+
+
+def test_poison_message_is_failed_without_echoing_its_body_into_the_logs(items, lambda_context, log_lines):
+    poison = {"application_id": APP_ID, "reason": "because", "email": "ada.lovelace@example.com"}
+    with pytest.raises(BatchProcessingError):
+        queue.handler(sqs_event(poison), lambda_context)
+    logs = log_lines.getvalue()
+    assert "scoring request failed" in logs
+    assert "reason: Input should be" in logs
+    assert "ada.lovelace@example.com" not in logs
