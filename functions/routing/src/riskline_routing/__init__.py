@@ -1,0 +1,1 @@
+"""riskline's routing function: DynamoDB stream → PII-free S3 lake → warehouse upsert."""

@@ -1,0 +1,53 @@
+"""The environment, read once into a frozen value (names in docs/CONTRACTS.md)."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from .errors import ConfigurationError
+
+BACKENDS = ("redshift", "duckdb")
+
+# Attribute → environment variable, so an error can name the variable the operator must set.
+_ENV_NAMES = {
+    "lake_bucket": "LAKE_BUCKET",
+    "lake_prefix": "LAKE_PREFIX",
+    "applicant_key_secret_arn": "APPLICANT_KEY_SECRET_ARN",
+    "warehouse_backend": "WAREHOUSE_BACKEND",
+    "redshift_workgroup": "REDSHIFT_WORKGROUP",
+    "redshift_database": "REDSHIFT_DATABASE",
+    "redshift_copy_role_arn": "REDSHIFT_COPY_ROLE_ARN",
+    "duckdb_path": "WAREHOUSE_DUCKDB_PATH",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Missing values stay None here and fail, naming their variable, only where they are used:
+    importing the handler must work anywhere (packaging checks, cold-start bench)."""
+
+    lake_bucket: str | None = None
+    lake_prefix: str = "applications"
+    applicant_key_secret_arn: str | None = None
+    warehouse_backend: str = "redshift"
+    redshift_workgroup: str | None = None
+    redshift_database: str | None = None
+    redshift_copy_role_arn: str | None = None
+    duckdb_path: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        values = {f.name: env[_ENV_NAMES[f.name]] for f in fields(cls) if env.get(_ENV_NAMES[f.name])}
+        if "lake_prefix" in values:
+            values["lake_prefix"] = values["lake_prefix"].strip("/")
+        settings = cls(**values)
+        if settings.warehouse_backend not in BACKENDS:
+            raise ConfigurationError(f"WAREHOUSE_BACKEND must be one of {', '.join(BACKENDS)}")
+        return settings
+
+    def require(self, name: str) -> str:
+        value = getattr(self, name)
+        if not value:
+            raise ConfigurationError(f"{_ENV_NAMES[name]} is not set")
+        return value

@@ -1,0 +1,110 @@
+"""DynamoDB stream consumer (handler `riskline_routing.stream.handler`).
+
+Per record: NewImage → ApplicationRecord → PII-free LakeRecord; a record that cannot be
+converted is reported by its sequence number and the others go on (powertools BatchProcessor).
+Per batch: the good rows go to the lake, then to the warehouse. If either write fails, every
+record of the batch is reported failed so Lambda retries the batch; the retry rewrites the
+same lake objects and the upsert is idempotent, so nothing is lost or doubled.
+"""
+
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from riskline_schema import LakeRecord
+
+from .convert import lake_row
+from .errors import LakeWriteError, UnconvertibleRecord, WarehouseError
+from .keys import ApplicantKey
+from .lake import LakeWriter
+from .service import Persisted, Router
+from .settings import Settings
+from .warehouse import open_warehouse
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+# Built once per container from the environment (AWS_ENDPOINT_URL_* redirect them locally).
+settings = Settings.from_env()
+applicant_key = ApplicantKey(boto3.client("secretsmanager"), settings.applicant_key_secret_arn)
+router = Router(
+    lake=LakeWriter(boto3.client("s3"), settings.lake_bucket, settings.lake_prefix),
+    warehouse=open_warehouse(settings),
+)
+
+
+class _Batch:
+    """Collects one invocation's converted rows (the record handler runs once per record)."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+        self.rows: list[LakeRecord] = []
+
+    def convert(self, record: DynamoDBRecord) -> None:
+        stream = record.dynamodb
+        sequence = stream.sequence_number if stream else None
+        if record.event_name is not None and record.event_name.name == "REMOVE":
+            # A deletion carries no new state; the lake and warehouse keep the last version.
+            logger.info("skipping REMOVE record", extra={"sequence_number": sequence})
+            return
+        try:
+            if stream is None or not stream.get("NewImage"):
+                raise UnconvertibleRecord("stream record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)")
+            row = lake_row(stream.new_image, self.secret)
+        except UnconvertibleRecord as exc:
+            # The message names fields and problems only (see convert.lake_row): safe to log.
+            logger.warning("unconvertible stream record", extra={"sequence_number": sequence, "error": str(exc)})
+            metrics.add_metric(name="UnconvertibleRecords", unit=MetricUnit.Count, value=1)
+            raise
+        self.rows.append(row)
+
+
+def _all_failed(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    return {
+        "batchItemFailures": [
+            {"itemIdentifier": record["dynamodb"]["SequenceNumber"]} for record in event.get("Records", [])
+        ]
+    }
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
+    batch = _Batch(applicant_key.get())
+    response = process_partial_response(event=event, record_handler=batch.convert, processor=processor, context=context)
+    if not batch.rows:
+        return response
+    try:
+        persisted = _persist(batch.rows)
+    except (LakeWriteError, WarehouseError) as exc:
+        logger.error(
+            "batch not persisted; reporting every record failed so Lambda retries it",
+            extra={"error": str(exc), "error_type": type(exc).__name__, "records": len(event["Records"])},
+        )
+        failed = "LakeWriteFailedBatches" if isinstance(exc, LakeWriteError) else "WarehouseFailedBatches"
+        metrics.add_metric(name=failed, unit=MetricUnit.Count, value=1)
+        return _all_failed(event)
+    metrics.add_metric(name="LakeRowsWritten", unit=MetricUnit.Count, value=persisted.rows)
+    metrics.add_metric(name="LakeObjectsWritten", unit=MetricUnit.Count, value=len(persisted.objects))
+    logger.info(
+        "batch persisted",
+        extra={
+            "rows": persisted.rows,
+            "objects": [obj.key for obj in persisted.objects],
+            "failed_records": len(response["batchItemFailures"]),
+        },
+    )
+    return response
+
+
+@tracer.capture_method(capture_response=False)
+def _persist(rows: list[LakeRecord]) -> Persisted:
+    return router.persist(rows)

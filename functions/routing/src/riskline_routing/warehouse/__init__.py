@@ -1,0 +1,27 @@
+"""Warehouse adapters behind one port; WAREHOUSE_BACKEND picks one, importing only that one."""
+
+from typing import Any
+
+from ..settings import Settings
+from .port import Warehouse, WarehouseLoad
+
+__all__ = ["Warehouse", "WarehouseLoad", "open_warehouse"]
+
+
+def open_warehouse(settings: Settings, *, redshift_client: Any = None) -> Warehouse:
+    if settings.warehouse_backend == "duckdb":
+        from .duckdb import DuckDBWarehouse
+
+        return DuckDBWarehouse(settings.duckdb_path)
+    from .redshift import RedshiftWarehouse
+
+    if redshift_client is None:
+        import boto3
+
+        redshift_client = boto3.client("redshift-data")
+    return RedshiftWarehouse(
+        redshift_client,
+        workgroup=settings.redshift_workgroup,
+        database=settings.redshift_database,
+        copy_role_arn=settings.redshift_copy_role_arn,
+    )
