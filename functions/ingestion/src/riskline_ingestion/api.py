@@ -1,0 +1,152 @@
+"""REST API entry point (API Gateway REST proxy events v1): every route, one error shape.
+
+Handler string: `riskline_ingestion.api.handler`.
+"""
+
+import json
+import re
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import ValidationError
+
+from riskline_schema import AuditRequest, FieldProblem, describe_validation_error, utc_now
+
+from . import observability as obs
+from . import payloads, service, wiring
+from .answers import BatchAnswer, SubmissionAnswer
+from .errors import IngestionError, NotFound, ValidationFailed
+from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
+from .idempotency import digest, fingerprint, run_once
+from .observability import logger, traced
+from .redaction import safe_field
+
+APPLICATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$"
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_VALIDATION_STATUSES = {400, 413, 415, 422}
+
+app = APIGatewayRestResolver(enable_validation=True)
+
+
+def _json(status: int, document: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(status_code=status, content_type="application/json", body=json.dumps(document), headers=headers)
+
+
+def _error_response(error: IngestionError) -> Response:
+    if error.status in _VALIDATION_STATUSES:
+        channel = app.context.get("channel", "unknown")
+        obs.count(obs.REJECTED_VALIDATION, channel)
+        logger.info(
+            "request rejected",
+            extra={"code": error.code, "fields": [safe_field(p.field) for p in error.problems], "channel": channel},
+        )
+    return _json(error.status, error.body())
+
+
+@app.exception_handler(IngestionError)
+def _on_ingestion_error(error: IngestionError) -> Response:
+    return _error_response(error)
+
+
+@app.exception_handler(RequestValidationError)
+def _on_request_validation_error(error: RequestValidationError) -> Response:
+    """powertools' own validation (path parameters) answered in the same shape as ours."""
+    problems = []
+    for detail in error.errors():
+        loc = [str(part) for part in detail.get("loc", ())]
+        field = ".".join(loc[1:] if len(loc) > 1 and loc[0] in ("path", "query", "header", "body") else loc)
+        problems.append(FieldProblem(field=field or "(request)", problem=detail.get("msg", "invalid value")))
+    return _error_response(ValidationFailed("the request has invalid parameters", problems))
+
+
+@app.not_found
+def _on_not_found(_: NotFoundError) -> Response:
+    return _json(404, NotFound("no such route").body())
+
+
+def _idempotency_key(route: str, body: dict[str, Any]) -> tuple[str, str] | None:
+    """The client's Idempotency-Key, scoped to its API key and route, with the body's fingerprint."""
+    event = app.current_event
+    value = event.headers.get("idempotency-key")
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(value):
+        raise ValidationFailed(
+            "bad Idempotency-Key header",
+            [FieldProblem(field="Idempotency-Key", problem="must be 1-255 visible ASCII characters")],
+        )
+    identity = event.request_context.identity
+    caller = identity.api_key_id or identity.api_key or ""
+    return digest("header", route, caller, value), fingerprint(body)
+
+
+def _body(limit: int) -> dict[str, Any]:
+    event = app.current_event
+    return json_object(event.headers, event.body, event.is_base64_encoded, limit)
+
+
+@app.post("/applications")
+def post_application():
+    body = _body(SINGLE_LIMIT_BYTES)
+    channel = body.get("channel", "webform")
+    app.append_context(channel=channel if channel in payloads.SUBMISSION_CHANNELS else "unknown")
+    obs.count(obs.RECEIVED, app.context["channel"])
+    application = payloads.submission(body, utc_now())
+    logger.set_correlation_id(application.application_id)
+    key, payload = _idempotency_key("/applications", body) or (payloads.natural_key(application), None)
+    answer = run_once(
+        key, lambda: service.submit(application, wiring.intake()), SubmissionAnswer, app.lambda_context, payload
+    )
+    if answer.application_id != application.application_id:
+        logger.set_correlation_id(answer.application_id)
+        logger.info("duplicate submission answered with the first one's answer")
+    return _json(
+        201 if answer.is_scored else 202,
+        answer.model_dump(mode="json", exclude_none=True),
+        {"Location": f"/applications/{answer.application_id}"},
+    )
+
+
+@app.post("/applications/batch")
+def post_batch():
+    body = _body(BATCH_LIMIT_BYTES)
+    app.append_context(channel="mail")
+    applications = payloads.batch(body, utc_now())
+    obs.count(obs.RECEIVED, "mail", len(applications))
+    key, payload = _idempotency_key("/applications/batch", body) or (
+        digest("batch", fingerprint(body), utc_now().date().isoformat()),
+        None,
+    )
+    answer = run_once(
+        key, lambda: service.accept_batch(applications, wiring.intake()), BatchAnswer, app.lambda_context, payload
+    )
+    logger.info("batch accepted", extra={"count": answer.count})
+    return _json(202, answer.model_dump(mode="json"))
+
+
+@app.get("/applications/<application_id>")
+def get_application(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+    logger.set_correlation_id(application_id)
+    return _json(200, service.status_of(application_id, wiring.store()))
+
+
+@app.put("/applications/<application_id>/audit")
+def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+    logger.set_correlation_id(application_id)
+    body = _body(SINGLE_LIMIT_BYTES)
+    try:
+        request = AuditRequest.model_validate(body)
+    except ValidationError as exc:
+        raise ValidationFailed("the audit decision has invalid fields", describe_validation_error(exc)) from None
+    decision = service.record_audit(application_id, request, wiring.store(), utc_now())
+    logger.info("audit recorded", extra={"outcome": decision.outcome.value})
+    return _json(200, decision.model_dump(mode="json", exclude_none=True))
+
+
+@traced
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

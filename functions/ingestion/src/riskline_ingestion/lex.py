@@ -1,0 +1,79 @@
+"""Amazon Lex V2 fulfillment entry point: slots → Application → scored or queued → a message the bot speaks.
+
+Handler string: `riskline_ingestion.lex.handler`. A bad slot is asked for again (ElicitSlot); the
+conversation ends (Close) with the decision, or with "received, we will follow up" when scoring later.
+"""
+
+from typing import Any
+
+from riskline_schema import new_application_id, utc_now
+from riskline_schema.channels import InvalidPayload, application_from_lex, lex_close, lex_elicit_slot
+from riskline_schema.channels.lex import FIELD_FOR_SLOT
+
+from . import observability as obs
+from . import service, wiring
+from .answers import SubmissionAnswer
+from .errors import Conflict, StoreUnavailable
+from .idempotency import digest, fingerprint, run_once
+from .observability import logger, traced
+from .redaction import safe_field
+
+CHANNEL = "chatbot"
+
+
+def _key(event: dict[str, Any]) -> str:
+    """One answer per Lex request: its session and originating request id, else the slots it carried."""
+    session = event.get("sessionId", "")
+    request_id = (event.get("sessionState") or {}).get("originatingRequestId")
+    if request_id:
+        return digest("lex", session, request_id)
+    return digest("lex", session, fingerprint((event.get("sessionState") or {}).get("intent")))
+
+
+def _spoken(answer: SubmissionAnswer) -> str:
+    if answer.is_scored and answer.decision_hint is not None:
+        outcome = {
+            "accept": "looks good and is on its way to approval",
+            "review": "needs a quick review by our team",
+            "reject": "is unlikely to be approved as it stands; an auditor will confirm",
+        }[answer.decision_hint.value]
+        return f"Thank you. Your application {answer.application_id} {outcome}."
+    return f"Thank you. We have received your application {answer.application_id} and will follow up shortly."
+
+
+def _ask_again(event: dict[str, Any], error: InvalidPayload) -> dict[str, Any]:
+    obs.count(obs.REJECTED_VALIDATION, CHANNEL)
+    logger.info("slots rejected", extra={"fields": [safe_field(p.field) for p in error.problems]})
+    for problem in error.problems:
+        if problem.field in FIELD_FOR_SLOT:
+            label = FIELD_FOR_SLOT[problem.field].replace("_", " ")
+            return lex_elicit_slot(event, problem.field, f"Sorry, I could not use that {label}: {problem.problem}.")
+    summary = "; ".join(p.problem for p in error.problems)
+    return lex_close(event, f"Sorry, I could not take this application: {summary}.", fulfilled=False)
+
+
+@traced
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    obs.count(obs.RECEIVED, CHANNEL)
+    try:
+        application = application_from_lex(event, application_id=new_application_id(), submitted_at=utc_now())
+    except InvalidPayload as error:
+        if any(p.field == "sessionState.intent" for p in error.problems):
+            raise  # not a Lex event at all: a wiring fault, not a caller's mistake
+        return _ask_again(event, error)
+    logger.set_correlation_id(application.application_id)
+    try:
+        answer = run_once(_key(event), lambda: service.submit(application, wiring.intake()), SubmissionAnswer, context)
+    except (StoreUnavailable, Conflict) as error:
+        logger.warning("application not taken", extra={"code": error.code})
+        return lex_close(
+            event, "Sorry, we could not take your application right now. Please try again shortly.", fulfilled=False
+        )
+    logger.set_correlation_id(answer.application_id)
+    return lex_close(
+        event,
+        _spoken(answer),
+        fulfilled=True,
+        attributes={"application_id": answer.application_id, "status": answer.status.value},
+    )

@@ -1,0 +1,162 @@
+"""The service core every channel shares: score → store → answer. Plain typed functions, no event shapes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from riskline_schema import (
+    Application,
+    ApplicationRecord,
+    ApplicationStatus,
+    AuditDecision,
+    AuditRequest,
+    ScoringRequest,
+    utc_now,
+)
+
+from . import observability as obs
+from .answers import BatchAnswer, SubmissionAnswer
+from .errors import NotFound, StoreUnavailable
+from .queue import ScoringQueue
+from .scoring import Scorer
+from .store import ApplicationStore
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the service needs from the outside world; tests swap any part."""
+
+    store: ApplicationStore
+    queue: ScoringQueue
+    scorer: Scorer
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def _store_new(intake: Intake, record: ApplicationRecord) -> bool:
+    try:
+        return intake.store.put_new(record)
+    except StoreUnavailable:
+        obs.count(obs.STORE_FAILURES, record.application.channel.value)
+        obs.logger.error(
+            "application store write failed",
+            extra={"application": obs.without_pii(record.application.model_dump(mode="json"))},
+        )
+        raise
+
+
+Reason = Literal["scoring_failed", "batch"]
+
+
+def _queue(intake: Intake, application_ids: list[str], reason: Reason, channel: str) -> None:
+    """Queue ids already stored. A failed send loses nothing: the item is stored PENDING_SCORE, and the
+    table's status-index lets operators (or a sweeper) find and requeue it."""
+    if not application_ids:
+        return
+    now = intake.clock()
+    requests = [ScoringRequest(application_id=i, reason=reason, enqueued_at=now) for i in application_ids]
+    failed = intake.queue.send_all(requests)
+    if failed:
+        obs.count(obs.QUEUE_SEND_FAILURES, channel, len(failed))
+        obs.logger.error("stored but not queued", extra={"application_ids": failed, "status": "PENDING_SCORE"})
+
+
+def submit(application: Application, intake: Intake) -> SubmissionAnswer:
+    """Real-time path: score inline; when that fails, store PENDING_SCORE and queue it."""
+    channel = application.channel.value
+    assessment = intake.scorer.score(application)
+    now = intake.clock()
+    record = ApplicationRecord(
+        application=application,
+        status=ApplicationStatus.SCORED if assessment else ApplicationStatus.PENDING_SCORE,
+        assessment=assessment,
+        scoring_attempts=1,
+        created_at=now,
+        updated_at=now,
+    )
+    if not _store_new(intake, record):
+        # Only a replayed id gets here: answer with what is stored rather than overwrite it.
+        existing = intake.store.get(application.application_id)
+        if existing is None:
+            raise StoreUnavailable("the application store gave inconsistent answers; nothing was accepted")
+        return SubmissionAnswer.of_record(existing)
+    if assessment is not None:
+        obs.count(obs.SCORED_INLINE, channel)
+        obs.logger.info("scored inline", extra={"tier": assessment.tier.value, "status": "SCORED"})
+        return SubmissionAnswer.scored(assessment)
+    obs.count(obs.PENDING, channel)
+    obs.logger.info("stored for later scoring", extra={"status": "PENDING_SCORE"})
+    _queue(intake, [application.application_id], "scoring_failed", channel)
+    return SubmissionAnswer.pending(application.application_id)
+
+
+def _pending(application: Application, now: datetime) -> ApplicationRecord:
+    return ApplicationRecord(
+        application=application, status=ApplicationStatus.PENDING_SCORE, created_at=now, updated_at=now
+    )
+
+
+def accept_batch(applications: list[Application], intake: Intake) -> BatchAnswer:
+    """A staff-keyed batch: stored all-or-nothing in one transaction, then queued. No inline scoring."""
+    now = intake.clock()
+    channel = applications[0].channel.value
+    records = [_pending(app, now) for app in applications]
+    try:
+        intake.store.put_all_new(records)
+    except StoreUnavailable:
+        obs.count(obs.STORE_FAILURES, channel)
+        obs.logger.error("application store batch write failed", extra={"count": len(records)})
+        raise
+    ids = [app.application_id for app in applications]
+    obs.count(obs.PENDING, channel, len(ids))
+    _queue(intake, ids, "batch", channel)
+    return BatchAnswer(count=len(ids), application_ids=ids)
+
+
+def accept_each(applications: list[Application], intake: Intake) -> list[str]:
+    """Store each application (ids are deterministic, so a replay finds its earlier items) and queue it.
+
+    An item already there from an earlier, interrupted run is queued again only while it is still
+    PENDING_SCORE (the etl's conditional update makes a second message harmless). Returns the ids."""
+    now = intake.clock()
+    to_queue: list[str] = []
+    for app in applications:
+        if _store_new(intake, _pending(app, now)):
+            to_queue.append(app.application_id)
+            continue
+        existing = intake.store.get(app.application_id)
+        if existing is not None and existing.status is ApplicationStatus.PENDING_SCORE:
+            to_queue.append(app.application_id)
+    if applications:
+        channel = applications[0].channel.value
+        obs.count(obs.PENDING, channel, len(to_queue))
+        _queue(intake, to_queue, "batch", channel)
+    return [app.application_id for app in applications]
+
+
+def status_of(application_id: str, store: ApplicationStore) -> dict:
+    """What a client may see about an application: its progress and verdict, never the applicant."""
+    record = store.get(application_id)
+    if record is None:
+        raise NotFound(f"no application with id {application_id}")
+    assessment, audit = record.assessment, record.audit
+    view: dict = {
+        "application_id": record.application_id,
+        "status": record.status.value,
+        "channel": record.application.channel.value,
+        "submitted_at": record.application.submitted_at.isoformat(),
+        "tier": assessment.tier.value if assessment else None,
+        "decision_hint": assessment.decision_hint.value if assessment else None,
+        "reason_codes": list(assessment.reason_codes) if assessment else [],
+        "model_version": assessment.model_version if assessment else None,
+        "scored_at": assessment.scored_at.isoformat() if assessment else None,
+        "audit": {"outcome": audit.outcome.value, "decided_at": audit.decided_at.isoformat()} if audit else None,
+    }
+    return view
+
+
+def record_audit(application_id: str, request: AuditRequest, store: ApplicationStore, now: datetime) -> AuditDecision:
+    decision = AuditDecision(application_id=application_id, **request.model_dump())
+    if store.record_audit(decision, now) is None:
+        raise NotFound(f"no application with id {application_id}")
+    return decision

@@ -1,0 +1,111 @@
+"""The applications table: conditional writes only, so nothing stored is ever overwritten by ingestion."""
+
+from datetime import datetime
+from typing import Any
+
+from riskline_schema import ApplicationRecord, AuditDecision
+
+from .errors import StoreUnavailable
+
+_NOT_STORED_YET = "attribute_not_exists(application_id)"
+
+
+def _serializer() -> Any:
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+def _to_attributes(doc: dict[str, Any]) -> dict[str, Any]:
+    serialize = _serializer().serialize
+    return {key: serialize(value) for key, value in doc.items()}
+
+
+def _from_attributes(item: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserialize = TypeDeserializer().deserialize
+    return {key: deserialize(value) for key, value in item.items()}
+
+
+def _error_code(exc: Exception) -> str:
+    return getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+
+
+class ApplicationStore:
+    def __init__(self, client: Any, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    def put_new(self, record: ApplicationRecord) -> bool:
+        """Store a new item; False when an item with that id already exists (left untouched)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_to_attributes(record.to_item()),
+                ConditionExpression=_NOT_STORED_YET,
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise StoreUnavailable("the application store refused the write; nothing was accepted") from exc
+        except BotoCoreError as exc:
+            raise StoreUnavailable("the application store is unreachable; nothing was accepted") from exc
+        return True
+
+    def put_all_new(self, records: list[ApplicationRecord]) -> None:
+        """Store up to 100 new items in one transaction: all of them or none."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        items = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _to_attributes(record.to_item()),
+                    "ConditionExpression": _NOT_STORED_YET,
+                }
+            }
+            for record in records
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except (BotoCoreError, ClientError) as exc:
+            raise StoreUnavailable("the application store refused the batch; nothing was accepted") from exc
+
+    def get(self, application_id: str) -> ApplicationRecord | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            response = self._client.get_item(
+                TableName=self._table, Key={"application_id": {"S": application_id}}, ConsistentRead=True
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise StoreUnavailable("the application store is unavailable") from exc
+        item = response.get("Item")
+        return ApplicationRecord.from_item(_from_attributes(item)) if item else None
+
+    def record_audit(self, decision: AuditDecision, now: datetime) -> ApplicationRecord | None:
+        """Set the item's `audit` map; None when no such application exists (nothing is created)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        serialize = _serializer().serialize
+        audit = decision.model_dump(mode="json", exclude_none=True)
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key={"application_id": {"S": decision.application_id}},
+                UpdateExpression="SET #audit = :audit, #updated_at = :now",
+                ConditionExpression="attribute_exists(application_id)",
+                ExpressionAttributeNames={"#audit": "audit", "#updated_at": "updated_at"},
+                ExpressionAttributeValues={":audit": serialize(audit), ":now": {"S": now.isoformat()}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return None
+            raise StoreUnavailable("the application store refused the audit update") from exc
+        except BotoCoreError as exc:
+            raise StoreUnavailable("the application store is unreachable") from exc
+        return ApplicationRecord.from_item(_from_attributes(response["Attributes"]))

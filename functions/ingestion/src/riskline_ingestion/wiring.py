@@ -1,0 +1,29 @@
+"""The real adapters, built once per execution environment on first use. Tests replace `scorer`."""
+
+from functools import cache
+
+from . import clients
+from .queue import ScoringQueue
+from .scoring import LambdaScorer, Scorer
+from .service import Intake
+from .settings import settings
+from .store import ApplicationStore
+
+
+@cache
+def store() -> ApplicationStore:
+    return ApplicationStore(clients.dynamodb(), settings().applications_table)
+
+
+@cache
+def queue() -> ScoringQueue:
+    return ScoringQueue(clients.sqs(), settings().scoring_queue_url)
+
+
+@cache
+def scorer() -> Scorer:
+    return LambdaScorer(clients.etl_lambda(), settings().etl_function_name)
+
+
+def intake() -> Intake:
+    return Intake(store=store(), queue=queue(), scorer=scorer())

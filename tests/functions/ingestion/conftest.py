@@ -1,0 +1,250 @@
+"""The world the ingestion tests run in: moto tables, queue and bucket; real event shapes; a stub scorer."""
+
+import base64
+import copy
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from riskline_ingestion import clients, idempotency, settings, wiring
+from riskline_schema import Application, RiskAssessment, RiskTier, utc_now
+
+EVENTS = Path(__file__).parent / "events"
+APPLICATIONS_TABLE = "riskline-test-applications"
+IDEMPOTENCY_TABLE = "riskline-test-idempotency"
+QUEUE_NAME = "riskline-test-scoring"
+BUCKET = "riskline-test-lake"
+MODEL_VERSION = "riskline-xgb-20261129T1200-1a2b3c4d"
+
+
+def load_event(name: str) -> Any:
+    text = (EVENTS / name).read_text()
+    return json.loads(text) if name.endswith(".json") else text
+
+
+def reset_caches() -> None:
+    cached = (
+        settings.settings,
+        clients.dynamodb,
+        clients.sqs,
+        clients.s3,
+        clients.etl_lambda,
+        wiring.store,
+        wiring.queue,
+        wiring.scorer,
+        idempotency._persistence,
+        idempotency._config,
+        idempotency._runner,
+    )
+    for function in cached:
+        getattr(function, "cache_clear", lambda: None)()  # a test may have swapped one for a stub
+
+
+@dataclass
+class World:
+    dynamodb: Any
+    sqs: Any
+    s3: Any
+    queue_url: str
+
+    def items(self) -> list[dict[str, Any]]:
+        return self.dynamodb.scan(TableName=APPLICATIONS_TABLE)["Items"]
+
+    def item(self, application_id: str) -> dict[str, Any] | None:
+        return self.dynamodb.get_item(TableName=APPLICATIONS_TABLE, Key={"application_id": {"S": application_id}}).get(
+            "Item"
+        )
+
+    def idempotency_records(self) -> list[dict[str, Any]]:
+        return self.dynamodb.scan(TableName=IDEMPOTENCY_TABLE)["Items"]
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message on the scoring queue (each read once: they stay invisible afterwards)."""
+        bodies = []
+        while True:
+            got = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not got:
+                return bodies
+            bodies += [json.loads(m["Body"]) for m in got]
+
+    def nothing_written(self) -> bool:
+        return not self.items() and not self.idempotency_records() and not self.messages()
+
+
+class StubScorer:
+    """Stands in for the etl function: scores low risk, or fails as a timeout would (None)."""
+
+    def __init__(self) -> None:
+        self.fail = False
+        self.calls: list[str] = []
+
+    def score(self, application: Application) -> RiskAssessment | None:
+        self.calls.append(application.application_id)
+        if self.fail:
+            return None
+        return RiskAssessment(
+            application_id=application.application_id,
+            probability=0.12,
+            tier=RiskTier.LOW,
+            decision_hint="accept",
+            reason_codes=["LOW_DTI", "LONG_HISTORY"],
+            model_version=MODEL_VERSION,
+            scored_at=utc_now(),
+            latency_ms=11.5,
+        )
+
+
+@dataclass
+class FakeLambdaContext:
+    function_name: str = "riskline-test-ingestion"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:riskline-test-ingestion"
+    aws_request_id: str = "8f0e6f0c-1b2a-4c3d-9e8f-0a1b2c3d4e5f"
+    log_group_name: str = "/aws/lambda/riskline-test-ingestion"
+    log_stream_name: str = "2026/11/29/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+@pytest.fixture
+def context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "ingestion")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "riskline-test-ingestion")
+    monkeypatch.setenv("APPLICATIONS_TABLE", APPLICATIONS_TABLE)
+    monkeypatch.setenv("IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE)
+    monkeypatch.setenv("ETL_FUNCTION_NAME", "riskline-test-etl-sync:live")
+    monkeypatch.setenv("SCORING_TIMEOUT_MS", "2500")
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        dynamodb.create_table(
+            TableName=APPLICATIONS_TABLE,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": "application_id", "AttributeType": "S"},
+                {"AttributeName": "status", "AttributeType": "S"},
+                {"AttributeName": "submitted_at", "AttributeType": "S"},
+            ],
+            KeySchema=[{"AttributeName": "application_id", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "status-index",
+                    "KeySchema": [
+                        {"AttributeName": "status", "KeyType": "HASH"},
+                        {"AttributeName": "submitted_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                }
+            ],
+        )
+        dynamodb.create_table(
+            TableName=IDEMPOTENCY_TABLE,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        )
+        sqs = boto3.client("sqs")
+        queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+        monkeypatch.setenv("SCORING_QUEUE_URL", queue_url)
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        reset_caches()
+        yield World(dynamodb=dynamodb, sqs=sqs, s3=s3, queue_url=queue_url)
+    reset_caches()
+
+
+@pytest.fixture
+def scorer(world: World, monkeypatch: pytest.MonkeyPatch) -> StubScorer:
+    stub = StubScorer()
+    monkeypatch.setattr(wiring, "scorer", lambda: stub)
+    return stub
+
+
+@pytest.fixture
+def webform() -> Callable[..., dict[str, Any]]:
+    def build(**overrides: Any) -> dict[str, Any]:
+        return load_event("webform_body.json") | overrides
+
+    return build
+
+
+@pytest.fixture
+def mobile() -> Callable[..., dict[str, Any]]:
+    def build(**overrides: Any) -> dict[str, Any]:
+        return load_event("mobile_body.json") | overrides
+
+    return build
+
+
+@pytest.fixture
+def flat() -> Callable[..., dict[str, Any]]:
+    def build(**overrides: Any) -> dict[str, Any]:
+        return load_event("flat_application.json") | overrides
+
+    return build
+
+
+def rest_event(
+    method: str = "POST",
+    path: str = "/applications",
+    body: Any = None,
+    *,
+    raw: str | bytes | None = None,
+    headers: dict[str, str | None] | None = None,
+    base64_body: bool = False,
+) -> dict[str, Any]:
+    """An API Gateway REST proxy (v1) event, from the captured template, for any route."""
+    event = copy.deepcopy(load_event("apigw_rest_post_applications.json"))
+    text = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    if base64_body and text is not None:
+        text = base64.b64encode(text if isinstance(text, bytes) else text.encode()).decode()
+    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
+    event["path"] = path
+    event["requestContext"]["path"] = f"/v1{path}"
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[1] != "batch":
+        event["pathParameters"] = {"application_id": parts[1]}
+        event["resource"] = "/applications/{application_id}" + ("/audit" if len(parts) == 3 else "")
+    else:
+        event["resource"] = path
+    event["requestContext"]["resourcePath"] = event["resource"]
+    for name, value in (headers or {}).items():
+        for key in [k for k in event["headers"] if k.lower() == name.lower()]:
+            del event["headers"][key]
+            del event["multiValueHeaders"][key]
+        if value is not None:
+            event["headers"][name] = value
+            event["multiValueHeaders"][name] = [value]
+    event["body"] = text
+    event["isBase64Encoded"] = base64_body
+    return event
+
+
+@pytest.fixture
+def call_api(context: FakeLambdaContext) -> Callable[..., tuple[int, Any]]:
+    """Invoke the REST handler; returns (status, decoded JSON body)."""
+    from riskline_ingestion import api
+
+    def call(*args: Any, **kwargs: Any) -> tuple[int, Any]:
+        response = api.handler(rest_event(*args, **kwargs), context)
+        return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+    return call
+
+
+@pytest.fixture
+def make_rest_event() -> Callable[..., dict[str, Any]]:
+    return rest_event
