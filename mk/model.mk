@@ -1,0 +1,23 @@
+# model/: synthetic data, training, the artifact and the serving benchmark.
+MODEL_BUILD   := build/model
+TRAIN_ROWS    ?= 50000
+TRAIN_SEED    ?= 7
+MODEL_SOURCES := $(shell find model/src -name '*.py' 2>/dev/null)
+# One folder per (rows, seed): changing either regenerates the data and retrains.
+TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)
+
+TEST_PREREQS += .venv-sagemaker/.installed
+
+.PHONY: train bench-serving
+
+$(TRAIN_CHANNEL)/train.jsonl: $(VENV)/.installed $(wildcard model/src/riskline_model/data/*.py)
+	$(PY) -m riskline_model.data generate --rows $(TRAIN_ROWS) --seed $(TRAIN_SEED) --out $@
+
+# The training entry point runs exactly as in a SageMaker job (SM_* variables), then the model dir is packed.
+$(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
+	rm -rf $(MODEL_BUILD)/staging
+	SM_CHANNEL_TRAIN=$(TRAIN_CHANNEL) SM_MODEL_DIR=$(MODEL_BUILD)/staging SM_OUTPUT_DATA_DIR=$(MODEL_BUILD) \
+	  SM_INPUT_CONFIG_DIR=$(MODEL_BUILD)/config SM_OUTPUT_DIR=$(MODEL_BUILD) $(PY) -m riskline_model.train
+	$(PY) -m riskline_model.artifact pack $(MODEL_BUILD)/staging $(MODEL_BUILD)
+
+train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data: build/model/{model.tar.gz,artifact/,metrics.json,report.html}

@@ -1,0 +1,1 @@
+"""Synthetic applications with auditor decisions, and reading labeled application files."""
