@@ -1,0 +1,72 @@
+# The same stack as dev and prod, applied to a moto server on loopback: fake credentials, every
+# service endpoint pointed at var.aws_endpoint, and toggles for what moto cannot emulate.
+
+provider "aws" {
+  region                      = var.region
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+
+  endpoints {
+    apigateway             = var.aws_endpoint
+    applicationautoscaling = var.aws_endpoint
+    cloudtrail             = var.aws_endpoint
+    cloudwatch             = var.aws_endpoint
+    dynamodb               = var.aws_endpoint
+    ec2                    = var.aws_endpoint
+    ecr                    = var.aws_endpoint
+    glue                   = var.aws_endpoint
+    iam                    = var.aws_endpoint
+    kms                    = var.aws_endpoint
+    lambda                 = var.aws_endpoint
+    logs                   = var.aws_endpoint
+    redshiftserverless     = var.aws_endpoint
+    s3                     = var.aws_endpoint
+    sagemaker              = var.aws_endpoint
+    secretsmanager         = var.aws_endpoint
+    sns                    = var.aws_endpoint
+    sqs                    = var.aws_endpoint
+    sts                    = var.aws_endpoint
+    wafv2                  = var.aws_endpoint
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  # The naming rule: every resource is <project>-<environment>-<role>.
+  name_prefix = "${var.project}-${var.environment}"
+  tags        = { Project = var.project, Environment = var.environment, ManagedBy = "terraform" }
+}
+
+module "riskline" {
+  source = "../../stack"
+
+  project     = var.project
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = var.region
+  partition   = "aws"
+  dist_dir    = var.dist_dir
+
+  image_tag     = "local"
+  model_version = var.model_version
+
+  # moto has no Redshift Serverless (DuckDB stands in) and no tag listing for application
+  # auto scaling targets.
+  enable_warehouse      = false
+  warehouse_duckdb_path = var.warehouse_duckdb_path
+  endpoint_autoscaling  = { enabled = false }
+  endpoint_variant      = { type = "instance", instance_type = "ml.c6i.large", initial_instance_count = 1 }
+
+  # Throw-away: destroy removes everything at once.
+  deletion_protection = false
+  force_destroy       = true
+
+  tags = local.tags
+}

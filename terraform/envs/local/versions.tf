@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+
+  # Local state: this root targets a throw-away moto server.
+  backend "local" {}
+}

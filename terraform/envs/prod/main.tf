@@ -1,0 +1,50 @@
+provider "aws" {
+  region              = var.region
+  allowed_account_ids = length(var.allowed_account_ids) > 0 ? var.allowed_account_ids : null
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  # The naming rule: every resource is <project>-<environment>-<role>.
+  name_prefix = "${var.project}-${var.environment}"
+  tags        = merge(var.tags, { Project = var.project, Environment = var.environment, ManagedBy = "terraform" })
+}
+
+module "riskline" {
+  source = "../../stack"
+
+  project     = var.project
+  environment = var.environment
+  name_prefix = local.name_prefix
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = var.region
+  partition   = data.aws_partition.current.partition
+  dist_dir    = var.dist_dir
+
+  image_tag                 = var.image_tag
+  model_version             = var.model_version
+  alarm_emails              = var.alarm_emails
+  lex_bot_alias_arn         = var.lex_bot_alias_arn
+  connect_instance_arn      = var.connect_instance_arn
+  manage_account_singletons = var.manage_account_singletons
+
+  # prod: two instances across zones scaling to eight, canary rollouts, long retention, protected tables.
+  endpoint_variant     = { type = "instance", instance_type = "ml.c6i.large", initial_instance_count = 2 }
+  endpoint_autoscaling = { enabled = true, min_capacity = 2, max_capacity = 8 }
+  endpoint_deployment  = { traffic_routing = "CANARY", step_percent = 10, wait_seconds = 600, termination_wait = 900 }
+  warehouse_capacity   = { base = 8, max = 64 }
+  interface_endpoints  = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager"]
+
+  log_retention_days       = 90
+  audit_log_retention_days = 731
+  deletion_protection      = true
+  log_level                = "INFO"
+
+  tags = local.tags
+}

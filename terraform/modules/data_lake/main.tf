@@ -1,0 +1,421 @@
+data "aws_partition" "current" {}
+
+locals {
+  partition = data.aws_partition.current.partition
+}
+
+# ---------------------------------------------------------------- lake bucket
+
+resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV_AWS_144:The lake is rebuilt from the DynamoDB table (PITR) and the stream; a cross-region replica would double storage for data that is already recoverable.
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  bucket        = aws_s3_bucket.this.id
+  target_bucket = aws_s3_bucket.access_logs.id
+  target_prefix = "s3/${var.bucket_name}/"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "lake-tiering"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.lake_prefix}/"
+    }
+
+    transition {
+      days          = var.lifecycle_days.to_infrequent_access
+      storage_class = "STANDARD_IA"
+    }
+
+    transition {
+      days          = var.lifecycle_days.to_glacier_ir
+      storage_class = "GLACIER_IR"
+    }
+  }
+
+  rule {
+    id     = "mailroom-uploads"
+    status = "Enabled"
+
+    filter {
+      prefix = var.mailroom_prefix
+    }
+
+    expiration {
+      days = var.lifecycle_days.mailroom_expire
+    }
+  }
+
+  rule {
+    id     = "noncurrent-and-incomplete"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.lifecycle_days.noncurrent_expire
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+data "aws_iam_policy_document" "lake" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "DenyUnencryptedOrForeignKeyUploads"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEqualsIfExists"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = [var.kms_key_arn]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = data.aws_iam_policy_document.lake.json
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+resource "aws_s3_bucket_notification" "this" {
+  count = var.mailroom_function_arn == null ? 0 : 1
+
+  bucket = aws_s3_bucket.this.id
+
+  lambda_function {
+    lambda_function_arn = var.mailroom_function_arn
+    events              = ["s3:ObjectCreated:*"]
+    filter_prefix       = var.mailroom_prefix
+    filter_suffix       = ".csv"
+  }
+}
+
+# ---------------------------------------------------------------- access-log bucket
+
+resource "aws_s3_bucket" "access_logs" {
+  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's buckets; replicating them is not required.
+  #checkov:skip=CKV_AWS_18:This is the access-log target itself; logging it to itself would loop.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes access-log object events.
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS.
+  bucket        = var.access_log_bucket_name
+  force_destroy = var.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket                  = aws_s3_bucket.access_logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.lifecycle_days.access_logs_expire
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+data "aws_iam_policy_document" "access_logs" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "S3ServerAccessLogDelivery"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.access_logs.arn}/s3/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = data.aws_iam_policy_document.access_logs.json
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
+
+# ---------------------------------------------------------------- applicant-key secret
+
+resource "aws_secretsmanager_secret" "applicant_key" {
+  #checkov:skip=CKV2_AWS_57:Rotating the HMAC key would give the same applicant a new applicant_key and break joins across the lake; re-keying is a planned migration (see terraform/README.md), not an automatic rotation.
+  name                    = var.applicant_key_secret_name
+  description             = "HMAC key turning applicant PII into the lake's applicant_key."
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = var.tags
+}
+
+# Generated by Secrets Manager during apply and written write-only: the value never enters
+# the plan or the state.
+ephemeral "aws_secretsmanager_random_password" "applicant_key" {
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret_version" "applicant_key" {
+  secret_id                = aws_secretsmanager_secret.applicant_key.id
+  secret_string_wo         = ephemeral.aws_secretsmanager_random_password.applicant_key.random_password
+  secret_string_wo_version = 1
+}
+
+# ---------------------------------------------------------------- Glue catalog over the lake
+
+resource "aws_glue_data_catalog_encryption_settings" "this" {
+  count = var.manage_catalog_encryption ? 1 : 0
+
+  data_catalog_encryption_settings {
+    connection_password_encryption {
+      aws_kms_key_id                       = var.kms_key_arn
+      return_connection_password_encrypted = true
+    }
+
+    encryption_at_rest {
+      catalog_encryption_mode = "SSE-KMS"
+      sse_aws_kms_key_id      = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_glue_catalog_database" "this" {
+  name        = var.glue_database_name
+  description = "riskline data lake (PII-free application records)."
+}
+
+resource "aws_glue_catalog_table" "applications" {
+  name          = "applications"
+  database_name = aws_glue_catalog_database.this.name
+  description   = "LakeRecord rows, JSON Lines, partitioned by submission date and channel."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = {
+    "classification"              = "json"
+    "projection.enabled"          = "true"
+    "projection.dt.type"          = "date"
+    "projection.dt.format"        = "yyyy-MM-dd"
+    "projection.dt.range"         = "2024-01-01,NOW"
+    "projection.dt.interval"      = "1"
+    "projection.dt.interval.unit" = "DAYS"
+    "projection.channel.type"     = "enum"
+    "projection.channel.values"   = "webform,mobile,chatbot,phone,mail"
+    "storage.location.template"   = "s3://${var.bucket_name}/${var.lake_prefix}/dt=$${dt}/channel=$${channel}/"
+    "has_encrypted_data"          = "true"
+    "EXTERNAL"                    = "TRUE"
+  }
+
+  partition_keys {
+    name = "dt"
+    type = "string"
+  }
+
+  partition_keys {
+    name = "channel"
+    type = "string"
+  }
+
+  storage_descriptor {
+    location      = "s3://${var.bucket_name}/${var.lake_prefix}/"
+    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.openx.data.jsonserde.JsonSerDe"
+      parameters            = { "ignore.malformed.json" = "false" }
+    }
+
+    dynamic "columns" {
+      for_each = local.lake_columns
+
+      content {
+        name = columns.value[0]
+        type = columns.value[1]
+      }
+    }
+  }
+}
+
+locals {
+  # LakeRecord (shared/src/riskline_schema/record.py) minus the channel partition; timestamps
+  # are ISO-8601 strings.
+  lake_columns = [
+    ["schema_version", "string"],
+    ["application_id", "string"],
+    ["applicant_key", "string"],
+    ["submitted_at", "string"],
+    ["status", "string"],
+    ["probability", "double"],
+    ["tier", "string"],
+    ["decision_hint", "string"],
+    ["reason_codes", "array<string>"],
+    ["model_version", "string"],
+    ["scored_at", "string"],
+    ["audit_outcome", "string"],
+    ["audited_at", "string"],
+    ["updated_at", "string"],
+    ["annual_income", "double"],
+    ["income_verification", "string"],
+    ["employment_status", "string"],
+    ["employment_length_years", "int"],
+    ["home_ownership", "string"],
+    ["debt_to_income", "double"],
+    ["delinquencies_2y", "int"],
+    ["inquiries_last_12m", "int"],
+    ["open_credit_lines", "int"],
+    ["total_credit_lines", "int"],
+    ["revolving_utilization", "double"],
+    ["credit_history_years", "double"],
+    ["public_record_bankruptcies", "int"],
+    ["months_since_last_delinquency", "int"],
+    ["loan_amount", "double"],
+    ["loan_term_months", "int"],
+    ["loan_purpose", "string"],
+    ["application_type", "string"],
+  ]
+}
