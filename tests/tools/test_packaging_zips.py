@@ -1,0 +1,103 @@
+"""The built zips: contents, determinism, and every contract handler importable from its zip alone."""
+
+import json
+import zipfile
+
+import pytest
+
+from .conftest import ROOT, load_tool
+
+lambda_sim = load_tool("lambda_sim")
+package = load_tool("package")
+
+FUNCTIONS = package.function_names()
+HANDLERS = [(fn, handler) for fn, _role, handler in lambda_sim.contract_handlers() if fn in FUNCTIONS]
+
+
+def test_contract_lists_handlers_for_every_function_present():
+    listed = {fn for fn, _role, _handler in lambda_sim.contract_handlers()}
+    assert "etl" in FUNCTIONS
+    assert set(FUNCTIONS) <= listed
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS)
+def test_zip_leaves_out_the_runtime_packages_and_build_bloat(built_zips, fn):
+    names = zipfile.ZipFile(built_zips[fn].path).namelist()
+    tops = {name.split("/")[0] for name in names}
+    for provided in ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "dateutil", "six.py"):
+        assert provided not in tops
+    assert not any(name.startswith(("boto3-", "botocore-", "urllib3-", "six-")) for name in tops)
+    assert not [n for n in names if n.endswith(("RECORD", ".pyi", ".egg-info")) or "/tests/" in n]
+    assert not [n for n in names if n.endswith(".pyc") and ".cpython-311" not in n]
+    assert "riskline_schema/__init__.py" in names
+    assert f"riskline_{fn}/__init__.py" in names
+    assert "pydantic_core/" + "_pydantic_core.cpython-311-x86_64-linux-gnu.so" in names
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS)
+def test_zip_entries_are_sorted_with_fixed_times_and_permissions(built_zips, fn):
+    infos = zipfile.ZipFile(built_zips[fn].path).infolist()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_same_inputs_give_identical_zip_bytes(built_zips, tmp_path):
+    again = package.build(
+        "etl", dist=tmp_path / "dist", build_dir=tmp_path / "build", cache=package.WheelCache(ROOT / "build" / "wheels")
+    )
+    assert again.path.read_bytes() == built_zips["etl"].path.read_bytes()
+
+
+def test_unpinned_dependency_is_a_clear_packaging_error(tmp_path):
+    pins = package.pinned_versions(ROOT / "requirements" / "dev.txt")
+    del pins["wrapt"]
+    with pytest.raises(package.PackagingError, match="wrapt is not pinned"):
+        package.build(
+            "etl", dist=tmp_path, build_dir=tmp_path, cache=package.WheelCache(ROOT / "build" / "wheels"), pins=pins
+        )
+
+
+def test_lambda_markers_describe_linux_x86_64_cpython_311():
+    env = package.lambda_marker_environment()
+    assert (env["sys_platform"], env["platform_machine"], env["python_version"]) == ("linux", "x86_64", "3.11")
+    assert package.tag_fits_lambda(package.Tag("cp311", "cp311", "manylinux_2_17_x86_64"))
+    assert package.tag_fits_lambda(package.Tag("py3", "none", "any"))
+    assert not package.tag_fits_lambda(package.Tag("cp311", "cp311", "manylinux_2_28_x86_64"))
+    assert not package.tag_fits_lambda(package.Tag("cp311", "cp311", "manylinux_2_17_aarch64"))
+    assert not package.tag_fits_lambda(package.Tag("cp312", "cp312", "manylinux_2_17_x86_64"))
+
+
+@pytest.fixture(scope="session")
+def runtime():
+    return lambda_sim.runtime_dir(ROOT / "build")
+
+
+@pytest.fixture(scope="session")
+def extracted(built_zips, tmp_path_factory):
+    return {fn: lambda_sim.extract(b.path, tmp_path_factory.mktemp(f"task-{fn}")) for fn, b in built_zips.items()}
+
+
+@pytest.mark.parametrize(("fn", "handler"), HANDLERS, ids=[h for _fn, h in HANDLERS])
+def test_handler_imports_from_its_zip_in_a_clean_interpreter(fn, handler, extracted, runtime):
+    if lambda_sim.handler_module_path(handler) is None:
+        pytest.skip(f"{handler}: module not in the source tree yet")
+    result = lambda_sim.run_isolated(
+        lambda_sim.IMPORT_CHECK.format(handler=handler),
+        task=extracted[fn],
+        runtime=runtime,
+        env=lambda_sim.lambda_environment(fn),
+    )
+    assert result.returncode == 0, f"{handler} does not import from dist/{fn}.zip:\n{result.stderr[-3000:]}"
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["callable"]
+    assert report["file"].startswith(str(extracted[fn]))
+    assert report["outside"] == [], "modules loaded from outside the zip, the runtime and the stdlib"
+
+
+def test_the_clean_interpreter_cannot_see_the_project_venv(runtime, tmp_path):
+    result = lambda_sim.run_isolated(
+        "import pydantic", task=tmp_path, runtime=runtime, env=lambda_sim.lambda_environment("x")
+    )
+    assert result.returncode != 0
+    assert "No module named 'pydantic'" in result.stderr
