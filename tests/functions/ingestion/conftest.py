@@ -248,3 +248,9 @@ def call_api(context: FakeLambdaContext) -> Callable[..., tuple[int, Any]]:
 @pytest.fixture
 def make_rest_event() -> Callable[..., dict[str, Any]]:
     return rest_event
+
+
+@pytest.fixture
+def event_json() -> Callable[[str], Any]:
+    """A captured event (or sample file) from events/, fresh for each call."""
+    return load_event

@@ -1,0 +1,109 @@
+"""Lex V2 fulfillment: slots in, a message the bot speaks out; bad slots are asked for again."""
+
+import copy
+
+import pytest
+
+from riskline_ingestion import lex
+from riskline_schema.channels.lex import SLOT_FOR_FIELD
+
+
+def slot(value):
+    return {"shape": "Scalar", "value": {"originalValue": value, "interpretedValue": value, "resolvedValues": [value]}}
+
+
+@pytest.fixture
+def lex_event(flat, event_json):
+    template = event_json("lex_v2_fulfillment.json")
+
+    def build(request_id="3f2b1c0a-9e8d-4c7b-a6f5-e4d3c2b1a090", **overrides):
+        event = copy.deepcopy(template)
+        slots = {SLOT_FOR_FIELD[k]: slot(v) for k, v in flat(**overrides).items()}
+        event["sessionState"]["intent"]["slots"] = slots
+        event["interpretations"][0]["intent"]["slots"] = slots
+        if request_id is None:
+            del event["sessionState"]["originatingRequestId"]
+        else:
+            event["sessionState"]["originatingRequestId"] = request_id
+        return event
+
+    return build
+
+
+def test_fulfilled_application_closes_with_the_decision_and_is_stored(world, scorer, context, lex_event):
+    answer = lex.handler(lex_event(), context)
+
+    state = answer["sessionState"]
+    assert state["dialogAction"] == {"type": "Close"}
+    assert state["intent"]["state"] == "Fulfilled"
+    app_id = state["sessionAttributes"]["application_id"]
+    assert state["sessionAttributes"]["visit"] == "1"  # the bot's own attributes are kept
+    assert app_id in answer["messages"][0]["content"]
+    assert "approval" in answer["messages"][0]["content"]
+    item = world.item(app_id)
+    assert (item["channel"]["S"], item["status"]["S"]) == ("chatbot", "SCORED")
+
+
+def test_scoring_failure_closes_fulfilled_with_a_follow_up_message_and_queues(world, scorer, context, lex_event):
+    scorer.fail = True
+
+    answer = lex.handler(lex_event(), context)
+
+    assert answer["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert answer["sessionState"]["sessionAttributes"]["status"] == "PENDING_SCORE"
+    assert "follow up" in answer["messages"][0]["content"]
+    assert len(world.messages()) == 1
+
+
+def test_a_bad_slot_is_elicited_again_and_nothing_is_written(world, scorer, context, lex_event):
+    answer = lex.handler(lex_event(loan_amount="a lot"), context)
+
+    action = answer["sessionState"]["dialogAction"]
+    assert action == {"type": "ElicitSlot", "slotToElicit": "loanAmount"}
+    assert answer["sessionState"]["intent"]["slots"]["loanAmount"] is None
+    assert "loan amount" in answer["messages"][0]["content"]
+    assert world.nothing_written() and scorer.calls == []
+
+
+def test_an_unknown_slot_closes_as_failed(world, context, lex_event):
+    event = lex_event()
+    event["sessionState"]["intent"]["slots"]["favouriteColour"] = slot("teal")
+
+    answer = lex.handler(event, context)
+
+    assert answer["sessionState"]["intent"]["state"] == "Failed"
+    assert "unknown slot" in answer["messages"][0]["content"]
+    assert world.nothing_written()
+
+
+def test_a_redelivered_request_gets_the_same_answer_and_one_record(world, scorer, context, lex_event):
+    first = lex.handler(lex_event(), context)
+    second = lex.handler(lex_event(), context)
+
+    assert first == second
+    assert len(world.items()) == 1
+
+
+def test_without_a_request_id_the_slots_identify_the_request(world, scorer, context, lex_event):
+    first = lex.handler(lex_event(request_id=None), context)
+    second = lex.handler(lex_event(request_id=None), context)
+    other = lex.handler(lex_event(request_id=None, loan_amount="15000"), context)
+
+    assert first == second
+    assert other != first
+    assert len(world.items()) == 2
+
+
+def test_store_outage_closes_as_failed_asking_to_retry(world, scorer, context, lex_event):
+    world.dynamodb.delete_table(TableName="riskline-test-applications")
+
+    answer = lex.handler(lex_event(), context)
+
+    assert answer["sessionState"]["intent"]["state"] == "Failed"
+    assert "try again" in answer["messages"][0]["content"]
+    assert world.idempotency_records() == []
+
+
+def test_an_event_that_is_not_from_lex_is_a_wiring_fault(world, context):
+    with pytest.raises(ValueError):
+        lex.handler({"hello": "world"}, context)
