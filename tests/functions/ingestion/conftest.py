@@ -2,6 +2,7 @@
 
 import base64
 import copy
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,13 +29,11 @@ def load_event(name: str) -> Any:
     return json.loads(text) if name.endswith(".json") else text
 
 
-def reset_caches() -> None:
-    cached = (
+def reset_caches(clients_too: bool = False) -> None:
+    """Forget settings and adapters between tests; boto3 clients (slow to build) only between modules."""
+    cached: tuple[Any, ...] = (clients.dynamodb, clients.sqs, clients.s3, clients.etl_lambda) if clients_too else ()
+    cached += (
         settings.settings,
-        clients.dynamodb,
-        clients.sqs,
-        clients.s3,
-        clients.etl_lambda,
         wiring.store,
         wiring.queue,
         wiring.scorer,
@@ -119,50 +118,88 @@ def context() -> FakeLambdaContext:
     return FakeLambdaContext()
 
 
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "ingestion")
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "riskline-test-ingestion")
-    monkeypatch.setenv("APPLICATIONS_TABLE", APPLICATIONS_TABLE)
-    monkeypatch.setenv("IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE)
-    monkeypatch.setenv("ETL_FUNCTION_NAME", "riskline-test-etl-sync:live")
-    monkeypatch.setenv("SCORING_TIMEOUT_MS", "2500")
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        dynamodb.create_table(
-            TableName=APPLICATIONS_TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": "application_id", "AttributeType": "S"},
-                {"AttributeName": "status", "AttributeType": "S"},
-                {"AttributeName": "submitted_at", "AttributeType": "S"},
-            ],
-            KeySchema=[{"AttributeName": "application_id", "KeyType": "HASH"}],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "status-index",
-                    "KeySchema": [
-                        {"AttributeName": "status", "KeyType": "HASH"},
-                        {"AttributeName": "submitted_at", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "KEYS_ONLY"},
-                }
-            ],
-        )
+_QUEUE_NUMBERS = itertools.count(1)
+ENV = {
+    "POWERTOOLS_SERVICE_NAME": "ingestion",
+    "AWS_LAMBDA_FUNCTION_NAME": "riskline-test-ingestion",
+    "APPLICATIONS_TABLE": APPLICATIONS_TABLE,
+    "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+    "ETL_FUNCTION_NAME": "riskline-test-etl-sync:live",
+    "SCORING_TIMEOUT_MS": "2500",
+}
+
+
+def create_applications_table(dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName=APPLICATIONS_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "application_id", "AttributeType": "S"},
+            {"AttributeName": "status", "AttributeType": "S"},
+            {"AttributeName": "submitted_at", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "application_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "status-index",
+                "KeySchema": [
+                    {"AttributeName": "status", "KeyType": "HASH"},
+                    {"AttributeName": "submitted_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def aws_module() -> Iterator[World]:
+    """One moto world per test module (creating it per test costs most of a test's time); `world` empties it."""
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        for name, value in ENV.items():
+            patch.setenv(name, value)
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_applications_table(dynamodb)
         dynamodb.create_table(
             TableName=IDEMPOTENCY_TABLE,
             BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         )
-        sqs = boto3.client("sqs")
+        sqs = boto3.client("sqs", region_name="us-east-1")
         queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
-        monkeypatch.setenv("SCORING_QUEUE_URL", queue_url)
-        s3 = boto3.client("s3")
+        patch.setenv("SCORING_QUEUE_URL", queue_url)
+        s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        reset_caches()
+        reset_caches(clients_too=True)
         yield World(dynamodb=dynamodb, sqs=sqs, s3=s3, queue_url=queue_url)
+    reset_caches(clients_too=True)
+
+
+def _empty(world: World) -> None:
+    tables = world.dynamodb.list_tables()["TableNames"]
+    if APPLICATIONS_TABLE not in tables:
+        create_applications_table(world.dynamodb)  # a test removed it to simulate an outage
+    for table, key in ((APPLICATIONS_TABLE, "application_id"), (IDEMPOTENCY_TABLE, "id")):
+        for item in world.dynamodb.scan(TableName=table, ProjectionExpression=key)["Items"]:
+            world.dynamodb.delete_item(TableName=table, Key={key: item[key]})
+    versions = world.s3.list_object_versions(Bucket=BUCKET)
+    for version in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        world.s3.delete_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+
+
+@pytest.fixture
+def world(aws_module: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    _empty(aws_module)
+    # A fresh queue per test: SQS allows one purge a minute, and read messages stay invisible.
+    aws_module.sqs.delete_queue(QueueUrl=aws_module.queue_url)
+    aws_module.queue_url = aws_module.sqs.create_queue(QueueName=f"{QUEUE_NAME}-{next(_QUEUE_NUMBERS)}")["QueueUrl"]
+    monkeypatch.setenv("SCORING_QUEUE_URL", aws_module.queue_url)
+    reset_caches()
+    yield aws_module
     reset_caches()
 
 
