@@ -196,3 +196,24 @@ def test_stream_batch_copies_exactly_the_lake_objects_it_just_wrote(
     event = h.event(*(h.stream_record(n, "INSERT", r) for n, r in enumerate(records, 1)))
     assert stream.handler(event, context) == {"batchItemFailures": []}
     assert sorted(f"s3://{h.BUCKET}/{key}" for key in h.lake_objects()) == uris
+
+
+def test_replay_copies_every_lake_object_of_the_range_and_lets_the_sql_dedupe(aws, helpers, data_api, clock):
+    from riskline_routing.lake import LakeWriter
+    from riskline_routing.replay import replay
+    from riskline_routing.settings import Settings
+
+    h = helpers
+    s3 = boto3.client("s3")
+    writer = LakeWriter(s3, h.BUCKET, h.PREFIX)
+    first = h.pending("app-rp-00001")
+    objects = writer.write_batch([LakeRecord.from_record(first, b"k")])
+    objects += writer.write_batch([LakeRecord.from_record(h.scored(first), b"k")])  # same application, newer
+    client, stubber = data_api
+    expect_batch(stubber, upsert_sqls(sorted(o.uri for o in objects), with_ddl=True), "stmt-1")
+    expect_status(stubber, "stmt-1", "FINISHED")
+    settings = Settings.from_env({"LAKE_BUCKET": h.BUCKET, "LAKE_PREFIX": h.PREFIX})
+
+    report = replay(settings, h.NOW.date(), h.NOW.date(), s3=s3, warehouse=warehouse(client, clock))
+
+    assert (report.objects, report.applications) == (2, 1)
