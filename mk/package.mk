@@ -15,3 +15,10 @@ deploy-function: $(VENV)/.installed ## build one function's zip, deploy it, move
 	@test -n "$(FN)" || { echo "usage: make deploy-function FN=<function> [DEPLOY_ENV=dev] [DEPLOY_ARGS=...]"; exit 2; }
 	$(PY) tools/package.py $(FN)
 	$(PY) tools/deploy_function.py $(FN) --env $(DEPLOY_ENV) $(DEPLOY_ARGS)
+
+.PHONY: bench-coldstart
+
+BENCH_RUNS ?= 9
+bench-coldstart: $(VENV)/.installed ## median cold import of each handler from its zip vs `import boto3` (BENCH_RUNS=9)
+	$(PY) tools/package.py $(FN)
+	$(PY) bench/coldstart.py --runs $(BENCH_RUNS) $(FN)

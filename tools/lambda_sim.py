@@ -12,6 +12,7 @@ from __future__ import annotations
 import compileall
 import importlib.metadata
 import json
+import os
 import py_compile
 import re
 import shutil
@@ -106,14 +107,17 @@ def _contract_placeholders(contracts: Path = ROOT / "docs" / "CONTRACTS.md") -> 
 
 
 def runtime_dir(build_dir: Path = ROOT / "build") -> Path:
-    """build/lambda-runtime: the runtime's packages only, copied once per set of versions."""
+    """build/lambda-runtime: the runtime's packages only, copied once per set of versions.
+
+    Built under a private name and renamed into place, so concurrent runs never see half a tree.
+    """
     target = build_dir / "lambda-runtime"
     versions = {name: importlib.metadata.version(name) for name in RUNTIME_DISTRIBUTIONS}
-    stamp = target / ".versions.json"
-    if stamp.is_file() and json.loads(stamp.read_text()) == versions:
+    if _stamp_matches(target, versions):
         return target
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    staging = build_dir / f"lambda-runtime.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     for name in RUNTIME_DISTRIBUTIONS:
         distribution = importlib.metadata.distribution(name)
         tops = {
@@ -126,18 +130,28 @@ def runtime_dir(build_dir: Path = ROOT / "build") -> Path:
         for top in sorted(tops):
             source = Path(str(distribution.locate_file(top)))
             if source.is_dir():
-                shutil.copytree(source, target / top, ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(source, staging / top, ignore=shutil.ignore_patterns("__pycache__"))
             elif source.suffix == ".py":
-                shutil.copy2(source, target / top)
+                shutil.copy2(source, staging / top)
         info = Path(str(distribution._path))  # type: ignore[attr-defined]  # keep METADATA: botocore reads versions
-        shutil.copytree(info, target / info.name)
+        shutil.copytree(info, staging / info.name)
     # The real runtime's packages are byte-compiled; without this `import boto3` would be
     # measured compiling botocore from source on every run.
     compileall.compile_dir(
-        str(target), quiet=1, workers=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        str(staging), quiet=1, workers=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
     )
-    stamp.write_text(json.dumps(versions, sort_keys=True))
+    (staging / ".versions.json").write_text(json.dumps(versions, sort_keys=True))
+    if _stamp_matches(target, versions):  # another run finished first
+        shutil.rmtree(staging, ignore_errors=True)
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
     return target
+
+
+def _stamp_matches(target: Path, versions: dict[str, str]) -> bool:
+    stamp = target / ".versions.json"
+    return stamp.is_file() and json.loads(stamp.read_text()) == versions
 
 
 def extract(zip_path: Path, target: Path) -> Path:
@@ -149,13 +163,19 @@ def extract(zip_path: Path, target: Path) -> Path:
 
 
 def run_isolated(
-    code: str, *, task: Path | None, runtime: Path, env: dict[str, str], timeout: float = 120
+    code: str,
+    *,
+    task: Path | None,
+    runtime: Path,
+    env: dict[str, str],
+    timeout: float = 120,
+    flags: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """`python -I -S`: no site, no user site, no PYTHON* variables; sys.path = [task, runtime] + stdlib."""
+    """`python -I -S -B`: no site, no PYTHON* variables, no bytecode writes; sys.path = [task, runtime] + stdlib."""
     paths = [str(p) for p in (task, runtime) if p is not None]
     prologue = f"import sys; sys.path[:0] = {paths!r}\n"
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-c", prologue + code],
+        [sys.executable, "-I", "-S", "-B", *flags, "-c", prologue + code],
         cwd=str(task or runtime),
         env=env,
         capture_output=True,

@@ -1,0 +1,153 @@
+"""Cold import of every Lambda handler, from its built zip, beside `import boto3` in the same run.
+
+    python bench/coldstart.py                 # every handler in docs/CONTRACTS.md whose module exists
+    python bench/coldstart.py --runs 15 etl   # one function, more runs
+    python bench/coldstart.py --importtime etl_sync   # where one handler's import time goes
+
+Each run is a fresh `python -I -S -B` with sys.path = [extracted zip, runtime packages] and a
+Lambda-like environment (tools/lambda_sim.py): the import is timed inside the interpreter, so
+interpreter start-up is left out of both numbers. Handler and baseline runs alternate, so a busy
+machine slows both alike; the medians are printed as
+
+    coldstart <role>: import_ms=… boto3_ms=… ratio=…
+
+where <role> is the terraform `function_names` role (etl_sync, ingestion_api, routing, …).
+The import includes everything the module does at load time (clients, powertools set-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lambda_sim  # noqa: E402  (tools/ is not an installed package)
+
+TIMED_IMPORT = """
+import time
+start = time.perf_counter()
+import importlib
+module = importlib.import_module({module!r})
+{attribute}
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+def role_names(handlers: list[tuple[str, str, str]]) -> dict[str, str]:
+    """handler -> role: `<fn>_<module>` where a zip has several handlers, else `<fn>` (CONTRACTS outputs)."""
+    per_fn: dict[str, list[str]] = {}
+    for fn, _role, handler in handlers:
+        per_fn.setdefault(fn, []).append(handler)
+    return {
+        handler: fn if len(listed) == 1 else f"{fn}_{handler.rsplit('.', 2)[-2]}"
+        for fn, listed in per_fn.items()
+        for handler in listed
+    }
+
+
+def _timed(code: str, task: Path, runtime: Path, env: dict[str, str]) -> float:
+    result = lambda_sim.run_isolated(code, task=task, runtime=runtime, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "import failed")
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def measure(handler: str, fn: str, task: Path, runtime: Path, runs: int) -> tuple[float, float]:
+    module, _, attribute = handler.rpartition(".")
+    env = lambda_sim.lambda_environment(fn)
+    handler_code = TIMED_IMPORT.format(module=module, attribute=f"module.{attribute}")
+    boto3_code = TIMED_IMPORT.format(module="boto3", attribute="")
+    _timed(boto3_code, task, runtime, env)  # warm the OS file cache for both, untimed
+    _timed(handler_code, task, runtime, env)
+    handler_ms, boto3_ms = [], []
+    for _ in range(runs):
+        handler_ms.append(_timed(handler_code, task, runtime, env))
+        boto3_ms.append(_timed(boto3_code, task, runtime, env))
+    return statistics.median(handler_ms), statistics.median(boto3_ms)
+
+
+def importtime(handler: str, fn: str, task: Path, runtime: Path, top: int = 25) -> str:
+    """The `-X importtime` breakdown of one import, biggest cumulative costs first."""
+    module = handler.rpartition(".")[0]
+    result = lambda_sim.run_isolated(
+        f"import {module}",  # an import statement: importlib.import_module is not logged by -X importtime
+        task=task,
+        runtime=runtime,
+        env=lambda_sim.lambda_environment(fn),
+        flags=("-X", "importtime"),
+    )
+    rows = []
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "cumulative" not in line:
+            _self, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+            rows.append((int(cumulative), name.strip()))
+    rows.sort(reverse=True)
+    return "\n".join(f"  {cumulative / 1000:8.1f} ms  {name}" for cumulative, name in rows[:top])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("functions", nargs="*", help="limit to these functions (default: all with a zip)")
+    parser.add_argument("--runs", type=int, default=9, help="fresh interpreters per handler and per baseline")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--build", type=Path, default=ROOT / "build")
+    parser.add_argument("--importtime", metavar="ROLE", help="print the import-time breakdown of one role instead")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(argv)
+
+    handlers = lambda_sim.contract_handlers()
+    roles = role_names(handlers)
+    runtime = lambda_sim.runtime_dir(args.build)
+    (args.build / "coldstart").mkdir(parents=True, exist_ok=True)
+    # A private extraction directory per run: concurrent benchmarks must not extract over each other.
+    with tempfile.TemporaryDirectory(dir=args.build / "coldstart") as scratch:
+        results, status = run(args, handlers, roles, runtime, Path(scratch))
+    if args.json:
+        args.json.write_text(json.dumps({"runs": args.runs, "results": results}, indent=2))
+    return status
+
+
+def run(
+    args: argparse.Namespace, handlers: list[tuple[str, str, str]], roles: dict[str, str], runtime: Path, scratch: Path
+) -> tuple[list[dict[str, object]], int]:
+    tasks: dict[str, Path] = {}
+    results: list[dict[str, object]] = []
+    status = 0
+    for fn, _role, handler in handlers:
+        role = roles[handler]
+        if args.functions and fn not in args.functions:
+            continue
+        if args.importtime and role != args.importtime:
+            continue
+        if lambda_sim.handler_module_path(handler) is None:
+            print(f"coldstart {role}: skipped ({handler} is not in the source tree)")
+            continue
+        zip_path = args.dist / f"{fn}.zip"
+        if not zip_path.is_file():
+            print(f"coldstart {role}: skipped ({zip_path} missing: run `make package`)")
+            continue
+        if fn not in tasks:
+            tasks[fn] = lambda_sim.extract(zip_path, scratch / fn)
+        if args.importtime:
+            print(f"importtime {role} ({handler}), cumulative:\n{importtime(handler, fn, tasks[fn], runtime)}")
+            return results, 0
+        try:
+            import_ms, boto3_ms = measure(handler, fn, tasks[fn], runtime, args.runs)
+        except RuntimeError as error:
+            print(f"coldstart {role}: FAILED to import {handler} from {zip_path}: {error}")
+            status = 1
+            continue
+        ratio = import_ms / boto3_ms
+        print(f"coldstart {role}: import_ms={import_ms:.0f} boto3_ms={boto3_ms:.0f} ratio={ratio:.2f}", flush=True)
+        results.append({"role": role, "handler": handler, "import_ms": import_ms, "boto3_ms": boto3_ms, "ratio": ratio})
+    return results, status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
