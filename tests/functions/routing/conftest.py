@@ -109,7 +109,10 @@ def stream_record(
     new_image: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One record exactly as Lambda delivers it from a NEW_AND_OLD_IMAGES stream."""
-    record_id = (new or old).application_id if (new or old) else "unknown-app"
+    if new or old:
+        record_id = (new or old).application_id
+    else:
+        record_id = (new_image or {}).get("application_id", {}).get("S", "unknown-app")
     dynamodb: dict[str, Any] = {
         "ApproximateCreationDateTime": int(NOW.timestamp()) + sequence,
         "Keys": {"application_id": {"S": record_id}},

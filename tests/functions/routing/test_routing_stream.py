@@ -94,7 +94,7 @@ def test_poison_record_is_reported_by_sequence_number_and_the_others_are_written
         "app-good-0002",
     ]
     logs = logged(caplog)
-    assert "application.annual_income" in logs  # the log names the field...
+    assert "application.annual_income" in logs and "app-bad-00001" in logs  # the log names the field and item...
     assert not any(secret in logs for secret in h.PII)  # ...and never the applicant
 
 

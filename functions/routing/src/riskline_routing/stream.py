@@ -48,10 +48,14 @@ class _Batch:
 
     def convert(self, record: DynamoDBRecord) -> None:
         stream = record.dynamodb
-        sequence = stream.sequence_number if stream else None
+        # The key (an opaque id, not PII) correlates a log line with the item, even when the image is broken.
+        where = {
+            "sequence_number": stream.sequence_number if stream else None,
+            "application_id": _key_of(stream),
+        }
         if record.event_name is not None and record.event_name.name == "REMOVE":
             # A deletion carries no new state; the lake and warehouse keep the last version.
-            logger.info("skipping REMOVE record", extra={"sequence_number": sequence})
+            logger.info("skipping REMOVE record", extra=where)
             return
         try:
             if stream is None or not stream.get("NewImage"):
@@ -59,10 +63,16 @@ class _Batch:
             row = lake_row(stream.new_image, self.secret)
         except UnconvertibleRecord as exc:
             # The message names fields and problems only (see convert.lake_row): safe to log.
-            logger.warning("unconvertible stream record", extra={"sequence_number": sequence, "error": str(exc)})
+            logger.warning("unconvertible stream record", extra={**where, "error": str(exc)})
             metrics.add_metric(name="UnconvertibleRecords", unit=MetricUnit.Count, value=1)
             raise
         self.rows.append(row)
+
+
+def _key_of(stream: Any) -> str | None:
+    keys = stream.get("Keys") if stream else None
+    key = (keys or {}).get("application_id")
+    return key.get("S") if isinstance(key, dict) else None
 
 
 def _all_failed(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
