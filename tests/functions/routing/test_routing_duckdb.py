@@ -143,3 +143,11 @@ def test_versions_hours_apart_sort_by_time_not_text(warehouse, helpers):
     later = helpers.scored(first, after=timedelta(hours=11))
     warehouse.upsert(WarehouseLoad(rows=[lake(later), lake(helpers.scored(first, after=timedelta(hours=9)))]))
     assert rows_by_id(warehouse)["app-duck-0008"]["updated_at"] == later.updated_at
+
+
+def test_a_load_larger_than_one_insert_statement_lands_whole(warehouse, helpers):
+    from riskline_routing.warehouse.duckdb import INSERT_CHUNK
+
+    rows = [lake(helpers.pending(f"app-bulk-{n:04d}")) for n in range(2 * INSERT_CHUNK + 7)]
+    warehouse.upsert(WarehouseLoad(rows=rows))
+    assert len(warehouse.fetch_rows()) == len(rows)
