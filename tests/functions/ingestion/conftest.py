@@ -291,3 +291,9 @@ def make_rest_event() -> Callable[..., dict[str, Any]]:
 def event_json() -> Callable[[str], Any]:
     """A captured event (or sample file) from events/, fresh for each call."""
     return load_event
+
+
+@pytest.fixture
+def empty_world() -> Callable[[World], None]:
+    """Empty the tables and bucket between examples of a property test (the world outlives them)."""
+    return _empty

@@ -245,3 +245,11 @@ def test_stored_numbers_round_trip_exactly(world, scorer, call_api, webform):
 
     item = world.item(created["application_id"])["application"]["M"]
     assert Decimal(item["debt_to_income"]["N"]) == Decimal("18.37")
+
+
+def test_a_fraction_too_small_for_dynamodb_is_stored_as_zero_not_a_server_error(world, scorer, call_api, webform):
+    # Found by the fuzz: 2e-232 is a valid percentage, but DynamoDB numbers stop at 1e-130.
+    status, body = call_api(body=webform(revolving_utilization=2e-232))
+
+    assert status == 201
+    assert world.item(body["application_id"])["application"]["M"]["revolving_utilization"]["N"] in ("0", "0.0")

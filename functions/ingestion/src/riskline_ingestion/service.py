@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from riskline_schema import (
+    FINANCIAL_FIELDS,
     Application,
     ApplicationRecord,
     ApplicationStatus,
@@ -21,6 +22,19 @@ from .errors import NotFound, StoreUnavailable
 from .queue import ScoringQueue
 from .scoring import Scorer
 from .store import ApplicationStore
+
+# DynamoDB numbers end at 1e-130: a valid but absurdly small fraction would make the write fail.
+SMALLEST_STORED_FRACTION = 1e-100
+
+
+def storable(application: Application) -> Application:
+    """The application with fractions too small for DynamoDB set to 0, so what is scored is what is stored."""
+    tiny = {
+        name: 0.0
+        for name in FINANCIAL_FIELDS
+        if isinstance(value := getattr(application, name), float) and 0 < abs(value) < SMALLEST_STORED_FRACTION
+    }
+    return application.model_copy(update=tiny) if tiny else application
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,7 @@ def _queue(intake: Intake, application_ids: list[str], reason: Reason, channel: 
 
 def submit(application: Application, intake: Intake) -> SubmissionAnswer:
     """Real-time path: score inline; when that fails, store PENDING_SCORE and queue it."""
+    application = storable(application)
     channel = application.channel.value
     assessment = intake.scorer.score(application)
     now = intake.clock()
@@ -100,7 +115,7 @@ def accept_batch(applications: list[Application], intake: Intake) -> BatchAnswer
     """A staff-keyed batch: stored all-or-nothing in one transaction, then queued. No inline scoring."""
     now = intake.clock()
     channel = applications[0].channel.value
-    records = [_pending(app, now) for app in applications]
+    records = [_pending(storable(app), now) for app in applications]
     try:
         intake.store.put_all_new(records)
     except StoreUnavailable:
@@ -121,7 +136,7 @@ def accept_each(applications: list[Application], intake: Intake) -> list[str]:
     now = intake.clock()
     to_queue: list[str] = []
     for app in applications:
-        if _store_new(intake, _pending(app, now)):
+        if _store_new(intake, _pending(storable(app), now)):
             to_queue.append(app.application_id)
             continue
         existing = intake.store.get(app.application_id)
