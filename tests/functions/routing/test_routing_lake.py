@@ -77,5 +77,6 @@ def test_reader_takes_whole_days_from_since_to_until_inclusive(aws, helpers):
     got = read_lake(helpers.BUCKET, helpers.PREFIX, date(2026, 11, 28), date(2026, 11, 30), s3=s3)
 
     assert sorted(got) == ["app-day-0001", "app-day-0002", "app-day-0003"]
+    assert read_lake(helpers.BUCKET, helpers.PREFIX, "2026-11-28", "2026-11-30", s3=s3) == got
     with pytest.raises(ValueError, match="before"):
         read_lake(helpers.BUCKET, helpers.PREFIX, date(2026, 11, 30), date(2026, 11, 28), s3=s3)

@@ -75,13 +75,18 @@ class LakeWriter:
         return written
 
 
-def _days(since: date, until: date) -> list[date]:
+def _days(since: date | str, until: date | str) -> list[date]:
+    since, until = _as_date(since), _as_date(until)
     if until < since:
         raise ValueError(f"until ({until}) is before since ({since})")
     return [since + timedelta(days=n) for n in range((until - since).days + 1)]
 
 
-def list_lake_objects(bucket: str, prefix: str, since: date, until: date, *, s3: Any = None) -> list[str]:
+def _as_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def list_lake_objects(bucket: str, prefix: str, since: date | str, until: date | str, *, s3: Any = None) -> list[str]:
     """Keys of every lake object whose partition date lies in [since, until]."""
     s3 = s3 or _default_s3()
     prefix = prefix.strip("/")
@@ -94,10 +99,13 @@ def list_lake_objects(bucket: str, prefix: str, since: date, until: date, *, s3:
     return keys
 
 
-def read_lake(bucket: str, prefix: str, since: date, until: date, *, s3: Any = None) -> dict[str, LakeRecord]:
+def read_lake(
+    bucket: str, prefix: str, since: date | str, until: date | str, *, s3: Any = None
+) -> dict[str, LakeRecord]:
     """The lake as readers must see it: the latest row (by updated_at) per application_id.
 
-    `since` and `until` are inclusive submission dates (the `dt=` partitions).
+    `since` and `until` are inclusive submission dates (the `dt=` partitions), as dates or
+    `YYYY-MM-DD` strings.
     """
     s3 = s3 or _default_s3()
     rows: list[LakeRecord] = []
