@@ -9,10 +9,12 @@ Lambda-like environment (tools/lambda_sim.py): the import is timed inside the in
 interpreter start-up is left out of both numbers. Handler and baseline runs alternate, so a busy
 machine slows both alike; the medians are printed as
 
-    coldstart <role>: import_ms=… boto3_ms=… ratio=…
+    coldstart <role>: import_ms=… boto3_ms=… ratio=… boto3_at_import=yes|no
 
 where <role> is the terraform `function_names` role (etl_sync, ingestion_api, routing, …).
-The import includes everything the module does at load time (clients, powertools set-up).
+The import includes everything the module does at load time (clients, powertools set-up);
+`boto3_at_import=no` marks a handler that defers boto3 and its clients to its first invocation,
+which then pays that difference (so its ratio is not comparable with a `yes` line).
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ sys.path.insert(0, str(ROOT / "tools"))
 import lambda_sim  # noqa: E402  (tools/ is not an installed package)
 
 TIMED_IMPORT = """
+import sys
 import time
 start = time.perf_counter()
 import importlib
 module = importlib.import_module({module!r})
 {attribute}
-print((time.perf_counter() - start) * 1000)
+elapsed = (time.perf_counter() - start) * 1000
+print("boto3" in sys.modules, elapsed)
 """
 
 
@@ -51,25 +55,32 @@ def role_names(handlers: list[tuple[str, str, str]]) -> dict[str, str]:
     }
 
 
-def _timed(code: str, task: Path, runtime: Path, env: dict[str, str]) -> float:
+def _timed(code: str, task: Path, runtime: Path, env: dict[str, str]) -> tuple[float, bool]:
     result = lambda_sim.run_isolated(code, task=task, runtime=runtime, env=env)
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "import failed")
-    return float(result.stdout.strip().splitlines()[-1])
+    loaded, elapsed = result.stdout.strip().splitlines()[-1].split()
+    return float(elapsed), loaded == "True"
 
 
-def measure(handler: str, fn: str, task: Path, runtime: Path, runs: int) -> tuple[float, float]:
+def measure(handler: str, fn: str, task: Path, runtime: Path, runs: int) -> tuple[float, float, bool]:
+    """Medians of the handler's import and of `import boto3`, and whether the handler imported boto3.
+
+    A handler that defers boto3 (and its clients) to its first invocation shows a lower ratio here;
+    its first invocation pays the difference, so the last field says which kind each line is.
+    """
     module, _, attribute = handler.rpartition(".")
     env = lambda_sim.lambda_environment(fn)
     handler_code = TIMED_IMPORT.format(module=module, attribute=f"module.{attribute}")
     boto3_code = TIMED_IMPORT.format(module="boto3", attribute="")
     _timed(boto3_code, task, runtime, env)  # warm the OS file cache for both, untimed
     _timed(handler_code, task, runtime, env)
-    handler_ms, boto3_ms = [], []
+    handler_ms, boto3_ms, loaded = [], [], False
     for _ in range(runs):
-        handler_ms.append(_timed(handler_code, task, runtime, env))
-        boto3_ms.append(_timed(boto3_code, task, runtime, env))
-    return statistics.median(handler_ms), statistics.median(boto3_ms)
+        elapsed, loaded = _timed(handler_code, task, runtime, env)
+        handler_ms.append(elapsed)
+        boto3_ms.append(_timed(boto3_code, task, runtime, env)[0])
+    return statistics.median(handler_ms), statistics.median(boto3_ms), loaded
 
 
 def importtime(handler: str, fn: str, task: Path, runtime: Path, top: int = 25) -> str:
@@ -138,14 +149,21 @@ def run(
             print(f"importtime {role} ({handler}), cumulative:\n{importtime(handler, fn, tasks[fn], runtime)}")
             return results, 0
         try:
-            import_ms, boto3_ms = measure(handler, fn, tasks[fn], runtime, args.runs)
+            import_ms, boto3_ms, boto3_loaded = measure(handler, fn, tasks[fn], runtime, args.runs)
         except RuntimeError as error:
             print(f"coldstart {role}: FAILED to import {handler} from {zip_path}: {error}")
             status = 1
             continue
         ratio = import_ms / boto3_ms
-        print(f"coldstart {role}: import_ms={import_ms:.0f} boto3_ms={boto3_ms:.0f} ratio={ratio:.2f}", flush=True)
-        results.append({"role": role, "handler": handler, "import_ms": import_ms, "boto3_ms": boto3_ms, "ratio": ratio})
+        print(
+            f"coldstart {role}: import_ms={import_ms:.0f} boto3_ms={boto3_ms:.0f} ratio={ratio:.2f} "
+            f"boto3_at_import={'yes' if boto3_loaded else 'no'}",
+            flush=True,
+        )
+        results.append(
+            {"role": role, "handler": handler, "import_ms": import_ms, "boto3_ms": boto3_ms, "ratio": ratio}
+            | {"boto3_at_import": boto3_loaded}
+        )
     return results, status
 
 

@@ -1,9 +1,11 @@
 """The scoring core both entry points share: plain functions, no event shapes, no globals."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -16,9 +18,11 @@ from riskline_schema import (
     describe_validation_error,
 )
 
-from .endpoint import EndpointAnswer
 from .errors import ConcurrentUpdate, ScoringFailure, UnknownApplication
-from .store import StoredApplication
+
+if TYPE_CHECKING:  # the sync path never loads the DynamoDB adapter
+    from .endpoint import EndpointAnswer
+    from .store import StoredApplication
 
 
 class Predictor(Protocol):
