@@ -72,7 +72,7 @@ class FakeSageMakerRuntime:
     """Answers invoke_endpoint from a script: bytes are bodies, exceptions are raised."""
 
     clock: FakeClock
-    script: list[bytes | Exception] = field(default_factory=list)
+    script: list[bytes | tuple[bytes, str] | Exception] = field(default_factory=list)
     latency_s: float = 0.02
     calls: list[dict[str, Any]] = field(default_factory=list)
     on_call: Callable[[], None] | None = None  # something else happening in the world meanwhile
@@ -85,7 +85,8 @@ class FakeSageMakerRuntime:
         outcome = self.script.pop(0) if self.script else endpoint_body()
         if isinstance(outcome, Exception):
             raise outcome
-        return {"Body": streaming(outcome), "ContentType": "application/json", "InvokedProductionVariant": "AllTraffic"}
+        body, content_type = outcome if isinstance(outcome, tuple) else (outcome, "application/json")
+        return {"Body": streaming(body), "ContentType": content_type, "InvokedProductionVariant": "AllTraffic"}
 
 
 @pytest.fixture

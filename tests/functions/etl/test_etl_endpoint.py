@@ -160,7 +160,7 @@ def test_no_attempt_starts_that_could_not_finish_before_the_deadline(make_endpoi
 @pytest.mark.parametrize(
     ("body", "text"),
     [
-        (b"<html>oops</html>", "not JSON"),
+        (b"<html>oops</html>", "not application/json"),
         (json.dumps({"predictions": []}).encode(), "0 predictions"),
         (endpoint_body(prediction(), prediction()), "2 predictions"),
         (json.dumps([prediction()]).encode(), "no predictions"),
@@ -175,6 +175,12 @@ def test_malformed_endpoint_answers_are_endpoint_errors_without_retry(
     assert failure.value.kind == "endpoint_error"
     assert text in failure.value.message
     assert len(sagemaker.calls) == 1
+
+
+def test_json_lines_answer_is_read_as_one_prediction_per_line(make_endpoint, sagemaker, application):
+    sagemaker.script = [(json.dumps(prediction("high", 0.8)).encode() + b"\n", "application/jsonlines")]
+    answer = make_endpoint(sagemaker).predict(application.to_model_input())
+    assert answer.prediction == prediction("high", 0.8)
 
 
 def test_missing_endpoint_name_is_a_clear_configuration_error(clock, sagemaker, application):

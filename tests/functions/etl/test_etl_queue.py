@@ -166,3 +166,14 @@ def test_poison_message_is_failed_without_echoing_its_body_into_the_logs(items, 
     assert "scoring request failed" in logs
     assert "reason: Input should be" in logs
     assert "ada.lovelace@example.com" not in logs
+
+
+def test_unreadable_item_fails_the_message_naming_fields_not_values(items, application, sagemaker, lambda_context):
+    item = stored_record(application).to_item()
+    item["application"]["applicant"]["email"] = "not-an-email ada.lovelace@example"
+    items.put_item(Item=item)
+    with pytest.raises(BatchProcessingError) as failure:
+        queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    assert "application.applicant.email" in str(failure.value)
+    assert "ada.lovelace@example" not in str(failure.value)
+    assert sagemaker.calls == []

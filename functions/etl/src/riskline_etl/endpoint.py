@@ -109,6 +109,7 @@ class Endpoint:
                     Body=body,
                 )
                 raw = response["Body"].read()
+                content_type = str(response.get("ContentType", "application/json"))
                 break
             except (ClientError, BotoCoreError) as exc:
                 failure = _classify(exc, self._timeout_s)
@@ -120,7 +121,8 @@ class Endpoint:
                     raise _with_attempts(failure, attempt, "deadline reached") from exc
                 self._sleep(delay)
         latency_ms = (self._clock() - started) * 1000
-        return EndpointAnswer(prediction=_single_prediction(raw), latency_ms=round(latency_ms, 3), attempts=attempt)
+        prediction = _single_prediction(raw, content_type)
+        return EndpointAnswer(prediction=prediction, latency_ms=round(latency_ms, 3), attempts=attempt)
 
 
 def _with_attempts(failure: ScoringFailure, attempts: int, why: str = "") -> ScoringFailure:
@@ -133,10 +135,9 @@ def _classify(exc: Exception, timeout_s: float) -> ScoringFailure:
         return ScoringFailure("timeout", f"endpoint gave no answer within {timeout_s * 1000:.0f} ms", retryable=True)
     if isinstance(exc, (EndpointConnectionError, ConnectionClosedError)):
         return ScoringFailure("endpoint_error", f"endpoint connection failed: {exc}", retryable=True)
-    if isinstance(exc, BotoCoreError):
+    if not isinstance(exc, ClientError):
         # Credentials, region, parameter validation...: configuration, not a transient fault.
         return ScoringFailure("endpoint_error", f"endpoint call failed: {type(exc).__name__}: {exc}", retryable=False)
-    assert isinstance(exc, ClientError)
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     message = str(error.get("Message", ""))[:_MAX_DETAIL]
@@ -170,12 +171,16 @@ def _container_error(original_message: object) -> str:
     return original_message[:_MAX_DETAIL]
 
 
-def _single_prediction(raw: bytes) -> dict[str, Any]:
+def _single_prediction(raw: bytes, content_type: str) -> dict[str, Any]:
+    """The one prediction of a `{"predictions": [...]}` body, or of a JSON Lines body (CONTRACTS)."""
     try:
-        doc = json.loads(raw)
+        if content_type.split(";")[0].strip() in ("application/jsonlines", "application/x-jsonlines"):
+            predictions: object = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        else:
+            doc = json.loads(raw)
+            predictions = doc.get("predictions") if isinstance(doc, dict) else None
     except ValueError:
-        raise ScoringFailure("endpoint_error", "endpoint answered a body that is not JSON", retryable=False) from None
-    predictions = doc.get("predictions") if isinstance(doc, dict) else None
+        raise ScoringFailure("endpoint_error", f"endpoint answered a body that is not {content_type}", False) from None
     if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(predictions[0], dict):
         count = len(predictions) if isinstance(predictions, list) else "no"
         raise ScoringFailure(

@@ -30,6 +30,10 @@ class UnknownApplication(EtlError):
     """A scoring request names an application the table does not hold."""
 
 
+class UnreadableItem(EtlError):
+    """The stored item does not parse as an ApplicationRecord (reported by field, never by value)."""
+
+
 class PoisonMessage(EtlError):
     """An SQS body that is not a ScoringRequest: it fails until the redrive policy moves it to the DLQ."""
 

@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pydantic import ValidationError
 
-from riskline_schema import ApplicationRecord, ApplicationStatus, RiskAssessment
+from riskline_schema import ApplicationRecord, ApplicationStatus, RiskAssessment, describe_validation_error
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, UnreadableItem
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -44,7 +45,13 @@ class ApplicationsTable:
         item = {key: _deserializer.deserialize(value) for key, value in raw.items()}
         assessment = item.get("assessment")
         scored_at = assessment.get("scored_at") if isinstance(assessment, dict) else None
-        return StoredApplication(record=ApplicationRecord.from_item(item), scored_at_raw=scored_at)
+        try:
+            record = ApplicationRecord.from_item(item)
+        except ValidationError as exc:
+            # Field names and problems only: pydantic's own text would carry the applicant's data.
+            problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+            raise UnreadableItem(f"item {application_id} is not a valid ApplicationRecord: {problems}") from None
+        return StoredApplication(record=record, scored_at_raw=scored_at)
 
     def save_assessment(self, stored: StoredApplication, assessment: RiskAssessment, now: datetime) -> bool:
         """Mark the item SCORED with `assessment`; False when another writer changed it first.
