@@ -10,7 +10,7 @@ import pytest
 from riskline_ingestion import mailroom
 
 BUCKET = "riskline-test-lake"
-PII_VALUES = ("Grace", "Hopper", "grace.hopper@example.org", "555-010-9876", "234-56-7890", "12/09/1976", "Navy Yard")
+PII_VALUES = ("Grace", "Hopper", "grace.hopper@example.org", "555-010-9876", "318-44-2077", "12/09/1976", "Navy Yard")
 
 
 def csv_text(rows, header=None):
