@@ -253,3 +253,34 @@ def test_a_fraction_too_small_for_dynamodb_is_stored_as_zero_not_a_server_error(
 
     assert status == 201
     assert world.item(body["application_id"])["application"]["M"]["revolving_utilization"]["N"] in ("0", "0.0")
+
+
+def test_an_unexpected_fault_is_500_in_the_error_shape_and_caches_nothing(world, call_api, webform, monkeypatch):
+    class Exploding:
+        def score(self, application):
+            raise RuntimeError("bug")
+
+    monkeypatch.setattr(wiring, "scorer", lambda: Exploding())
+
+    status, body = call_api(body=webform())
+
+    assert status == 500
+    assert body["error"]["code"] == "internal_error"
+    assert world.nothing_written()
+
+
+def test_idempotency_store_outage_is_503_and_nothing_is_stored(world, scorer, call_api, webform):
+    world.dynamodb.delete_table(TableName="riskline-test-idempotency")
+    try:
+        status, body = call_api(body=webform())
+    finally:
+        world.dynamodb.create_table(
+            TableName="riskline-test-idempotency",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        )
+
+    assert status == 503
+    assert body["error"]["code"] == "store_unavailable"
+    assert world.items() == [] and world.messages() == []

@@ -62,6 +62,13 @@ def _on_request_validation_error(error: RequestValidationError) -> Response:
     return _error_response(ValidationFailed("the request has invalid parameters", problems))
 
 
+@app.exception_handler(Exception)
+def _on_unexpected(error: Exception) -> Response:
+    """A fault of ours: same error shape, and only the exception's type is logged (its text may hold input)."""
+    logger.error("unexpected failure", extra={"error": type(error).__name__})
+    return _json(500, IngestionError("internal error; nothing was accepted").body())
+
+
 @app.not_found
 def _on_not_found(_: NotFoundError) -> Response:
     return _json(404, NotFound("no such route").body())
