@@ -177,3 +177,22 @@ def test_unreadable_item_fails_the_message_naming_fields_not_values(items, appli
     assert "application.applicant.email" in str(failure.value)
     assert "ada.lovelace@example" not in str(failure.value)
     assert sagemaker.calls == []
+
+
+def test_table_throttling_fails_only_that_message_for_redelivery(items, application, lambda_context, monkeypatch):
+    other = application.model_copy(update={"application_id": "app-etl-00000002"})
+    items.put_item(Item=stored_record(other).to_item())
+    real_get = queue.table.get
+
+    def throttled_for_first(application_id):
+        if application_id == APP_ID:
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "GetItem"
+            )
+        return real_get(application_id)
+
+    monkeypatch.setattr(queue.table, "get", throttled_for_first)
+    event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
+    response = queue.handler(event, lambda_context)
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert read(items, "app-etl-00000002").status is ApplicationStatus.SCORED

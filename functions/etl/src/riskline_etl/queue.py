@@ -23,7 +23,7 @@ from riskline_schema import ScoringRequest, describe_validation_error
 from .endpoint import Endpoint
 from .errors import EtlError, PoisonMessage, ScoringFailure
 from .observability import deadline_from, logger, metrics, tracer
-from .service import Outcome, score_stored
+from .service import score_stored
 from .settings import Settings
 from .store import ApplicationsTable
 
@@ -59,6 +59,11 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
         metrics.add_metric(name="ScoringRequestFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring request failed", extra={"error": type(error).__name__, "detail": str(error)})
         raise
+    except Exception as error:
+        # e.g. DynamoDB throttling: the message is retried; only the type is logged (messages may quote data).
+        metrics.add_metric(name="ScoringRequestFailed", unit=MetricUnit.Count, value=1)
+        logger.error("scoring request failed unexpectedly", extra={"error": type(error).__name__})
+        raise
     finally:
         logger.remove_keys(["application_id", "reason"])
     metrics.add_metric(name=f"Queue{outcome.value.capitalize()}", unit=MetricUnit.Count, value=1)
@@ -71,6 +76,3 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
-
-
-__all__ = ["Outcome", "handler", "record_handler"]
