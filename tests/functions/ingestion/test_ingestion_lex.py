@@ -107,3 +107,13 @@ def test_store_outage_closes_as_failed_asking_to_retry(world, scorer, context, l
 def test_an_event_that_is_not_from_lex_is_a_wiring_fault(world, context):
     with pytest.raises(ValueError):
         lex.handler({"hello": "world"}, context)
+
+
+def test_a_dialog_code_hook_call_delegates_back_to_the_bot_and_writes_nothing(world, scorer, context, lex_event):
+    event = lex_event(loan_amount="a lot")
+    event["invocationSource"] = "DialogCodeHook"
+
+    answer = lex.handler(event, context)
+
+    assert answer["sessionState"]["dialogAction"] == {"type": "Delegate"}
+    assert world.nothing_written() and scorer.calls == []

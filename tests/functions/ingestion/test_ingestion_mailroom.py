@@ -176,3 +176,11 @@ def test_blank_spreadsheet_lines_are_skipped_not_rejected(world, scorer, context
     result = mailroom.handler(upload(text), context)
 
     assert (result["files"][0]["accepted"], result["files"][0]["rejected"]) == (1, 0)
+
+
+def test_only_object_created_notifications_are_processed(world, context, upload, flat):
+    event = upload(csv_text([flat()]))
+    event["Records"][0]["eventName"] = "ObjectRemoved:Delete"
+
+    assert mailroom.handler(event, context) == {"files": []}
+    assert world.items() == []

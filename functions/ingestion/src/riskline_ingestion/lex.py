@@ -41,6 +41,18 @@ def _spoken(answer: SubmissionAnswer) -> str:
     return f"Thank you. We have received your application {answer.application_id} and will follow up shortly."
 
 
+def _delegate(event: dict[str, Any]) -> dict[str, Any]:
+    """A dialog code hook call: let the bot keep eliciting; validation happens once, at fulfillment."""
+    state = event.get("sessionState") or {}
+    return {
+        "sessionState": {
+            "sessionAttributes": state.get("sessionAttributes") or {},
+            "dialogAction": {"type": "Delegate"},
+            "intent": state.get("intent"),
+        }
+    }
+
+
 def _ask_again(event: dict[str, Any], error: InvalidPayload) -> dict[str, Any]:
     obs.count(obs.REJECTED_VALIDATION, CHANNEL)
     logger.info("slots rejected", extra={"fields": [safe_field(p.field) for p in error.problems]})
@@ -55,6 +67,8 @@ def _ask_again(event: dict[str, Any], error: InvalidPayload) -> dict[str, Any]:
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if event.get("invocationSource") == "DialogCodeHook":
+        return _delegate(event)
     obs.count(obs.RECEIVED, CHANNEL)
     try:
         application = application_from_lex(event, application_id=new_application_id(), submitted_at=utc_now())

@@ -16,6 +16,8 @@ def objects_in(event: dict[str, Any]) -> list[MailObject]:
     """The uploaded objects an S3 notification names (keys arrive URL-encoded, spaces as '+')."""
     objects = []
     for record in event.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
         s3 = record["s3"]
         obj = s3["object"]
         objects.append(

@@ -38,14 +38,16 @@ def tracer() -> Any:
 
 
 def traced(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """`Tracer.capture_lambda_handler`, with the Tracer created on the first invocation."""
+    """`Tracer.capture_lambda_handler`, with the Tracer created on the first invocation.
+
+    Responses and errors stay out of the trace: a Lex answer echoes the slots, an error may quote input."""
     wrapped: Callable[[Any, Any], Any] | None = None
 
     @functools.wraps(handler)
     def run(event: Any, context: Any) -> Any:
         nonlocal wrapped
         if wrapped is None:
-            wrapped = tracer().capture_lambda_handler(handler)
+            wrapped = tracer().capture_lambda_handler(handler, capture_response=False, capture_error=False)
         return wrapped(event, context)
 
     return run
