@@ -3,7 +3,8 @@
 Mutations of valid bodies that make them invalid — a required field dropped, an unknown field added,
 a scalar replaced by a list or object, a number pushed out of its range, letters where a number,
 enum or date belongs — must each get a 4xx naming a field and leave the tables and queue empty;
-arbitrary JSON never gets a 5xx; valid bodies drawn across the ranges are accepted and stored once.
+arbitrary JSON never gets a 5xx; valid bodies drawn across the ranges are accepted and stored once;
+Lex slots and Connect attributes with fields dropped or letters in numbers are refused and write nothing.
 """
 
 import copy
@@ -256,6 +257,50 @@ def test_fuzz_valid_submissions_across_the_ranges_are_accepted_and_stored_once(
         assert status == (202 if fail else 201), answer
         assert [i["application_id"]["S"] for i in world.items()] == [answer["application_id"]]
         assert len(world.messages()) == (1 if fail else 0)
+        empty_world(world)
+
+    check()
+
+
+def test_fuzz_voice_and_chat_answers_never_raise_and_a_rejection_writes_nothing(
+    world, scorer, context, flat, event_json, empty_world
+):
+    from riskline_ingestion import connect, lex
+    from riskline_schema.channels.lex import SLOT_FOR_FIELD
+
+    numeric = sorted(f for f in flat() if f in BOUND_OF)
+
+    @FUZZ
+    @given(
+        drop=st.lists(st.sampled_from(sorted(set(flat()) - {"months_since_last_delinquency", "application_type"}))),
+        garbage=st.dictionaries(st.sampled_from(numeric), garbage_letters(), max_size=3),
+        use_lex=st.booleans(),
+    )
+    def check(drop, garbage, use_lex):
+        values = {k: v for k, v in flat(**garbage).items() if k not in drop}
+        invalid = bool(drop or garbage)
+        if use_lex:
+            event = event_json("lex_v2_fulfillment.json")
+            event["sessionState"]["intent"]["slots"] = {
+                SLOT_FOR_FIELD[k]: {"shape": "Scalar", "value": {"originalValue": v, "interpretedValue": v}}
+                for k, v in values.items()
+            }
+            event["sessionState"]["originatingRequestId"] = f"fuzz-{next(_keys)}"
+            answer = lex.handler(event, context)
+            rejected = answer["sessionState"]["dialogAction"]["type"] == "ElicitSlot" or (
+                answer["sessionState"]["intent"]["state"] == "Failed"
+            )
+        else:
+            event = event_json("connect_contact_flow.json")
+            event["Details"]["ContactData"]["Attributes"] |= values
+            event["Details"]["ContactData"]["ContactId"] = f"fuzz-{next(_keys)}"
+            answer = connect.handler(event, context)
+            assert all(isinstance(v, str) for v in answer.values())
+            rejected = answer["status"] == "INVALID"
+        if set(drop) == {"phone"} and not use_lex and not garbage:
+            invalid = False  # Connect fills a missing phone from the caller's number
+        assert rejected == invalid, answer
+        assert len(world.items()) == (0 if invalid else 1)
         empty_world(world)
 
     check()

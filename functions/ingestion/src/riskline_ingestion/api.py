@@ -121,8 +121,9 @@ def post_application():
 def post_batch():
     body = _body(BATCH_LIMIT_BYTES)
     app.append_context(channel="mail")
+    items = body.get("applications")
+    obs.count(obs.RECEIVED, "mail", len(items) if isinstance(items, list) else 1)
     applications = payloads.batch(body, utc_now())
-    obs.count(obs.RECEIVED, "mail", len(applications))
     key, payload = _idempotency_key("/applications/batch", body) or (
         digest("batch", fingerprint(body), utc_now().date().isoformat()),
         None,
