@@ -20,6 +20,7 @@ from riskline_ingestion.redaction import known_names
 FUZZ = settings(
     max_examples=60,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
