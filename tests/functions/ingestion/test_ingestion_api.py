@@ -284,3 +284,16 @@ def test_idempotency_store_outage_is_503_and_nothing_is_stored(world, scorer, ca
     assert status == 503
     assert body["error"]["code"] == "store_unavailable"
     assert world.items() == [] and world.messages() == []
+
+
+def test_the_same_idempotency_key_from_two_api_keys_is_two_requests(world, scorer, context, make_rest_event, webform):
+    from riskline_ingestion import api
+
+    first = make_rest_event(body=webform(), headers={"Idempotency-Key": "abc-1"})
+    second = make_rest_event(body=webform(), headers={"Idempotency-Key": "abc-1"})
+    second["requestContext"]["identity"] |= {"apiKey": "mobile-key-fedcba9876543210", "apiKeyId": "z9y8x7w6v5"}
+
+    answers = [json.loads(api.handler(event, context)["body"]) for event in (first, second)]
+
+    assert answers[0]["application_id"] != answers[1]["application_id"]
+    assert len(world.items()) == 2
