@@ -47,3 +47,8 @@ def test_serving_stages_import_nothing_from_the_training_extras():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_training_job_pins_match_the_project_lock():
+    training, dev = _pins(ROOT / "model/requirements-training.txt"), _pins(ROOT / "requirements/dev.txt")
+    assert training and {k: dev.get(k) for k in training} == training

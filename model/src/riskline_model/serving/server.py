@@ -13,6 +13,7 @@ connections are accepted at once; SIGTERM drains in-flight requests, then exits.
 
 import os
 import signal
+import socket
 
 APP = "riskline_model.serving.app:create_app"
 KEEP_ALIVE_SECONDS = 75  # longer than the 60 s idle timeout SageMaker's front end keeps connections for
@@ -38,10 +39,7 @@ def serve() -> None:
     import uvicorn  # the supervisor imports only the server; workers load xgboost and the model
 
     conf = settings()
-    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal with the handler it
-    # found at start-up: make that handler a clean exit, since a drained shutdown is not a failure.
-    signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
+    config = uvicorn.Config(
         APP,
         factory=True,
         host=str(conf["host"]),
@@ -55,3 +53,18 @@ def serve() -> None:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
+    # Bind first, so connections queue while the model loads (SageMaker wants them accepted at once).
+    sock = config.bind_socket()
+    # A response goes out as two writes (head, body). Accepted sockets inherit TCP_NODELAY from the
+    # listener; without it Nagle holds the body back until the client's delayed ACK (~40 ms). uvicorn
+    # sets it per connection only for sockets it creates itself, not for this shared one.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal with the handler it
+    # found at start-up: make that handler a clean exit, since a drained shutdown is not a failure.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    if config.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])

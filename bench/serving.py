@@ -1,0 +1,223 @@
+"""Serving benchmark: riskline's two stages as real processes, chained as a SageMaker pipeline.
+
+Measures, in one run and on one artifact:
+  * in-process limit: preprocess + predict called directly (no HTTP), one request at a time;
+  * riskline: both stages (uvicorn + httptools, a worker per CPU) chained over loopback HTTP;
+  * baseline: both stages built like AWS's stock framework containers (gunicorn + gevent + Flask,
+    CSV parsed and a DMatrix built per request), chained the same way; stage 1 uses riskline's
+    numpy feature spec so only the serving technique differs (the headline), and once more with a
+    per-request pandas preprocess (`baseline_pandas`, the usual sklearn/pandas-container shape);
+  * batch: scoring a feature matrix (probability, tier, reasons) against raw `inplace_predict`.
+Latency is single-application requests at concurrency 1 (p50/p99); throughput at concurrency 8.
+The client is a small asyncio HTTP/1.1 keep-alive client, the same for both servers.
+
+    python bench/serving.py [--model-dir build/model/artifact] [--requests 1000]
+
+The last line is for parsers: `serving: p50_ms=... baseline_p50_ms=... speedup=...x throughput_ratio=...x`.
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from riskline_model.data.generator import generate
+from riskline_model.serving.local import free_port, start_stage
+from riskline_model.serving.preprocess import Preprocessor
+from riskline_model.serving.xgboost import Scorer
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: just enough protocol for POST /invocations."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> "Connection":
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return self
+
+    async def post(self, body: bytes, content_type: str, accept: str | None) -> tuple[int, str, bytes]:
+        assert self.reader is not None and self.writer is not None
+        head = f"POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+        if accept:
+            head += f"Accept: {accept}\r\n"
+        self.writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        payload = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        return status, headers.get("content-type", ""), payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def chain(conns: list[Connection], body: bytes) -> bytes:
+    """SageMaker's serial pipeline: each answer, with its content type, is the next request."""
+    status, ctype, out = await conns[0].post(body, "application/json", None)
+    if status != 200:
+        raise RuntimeError(f"stage 1 answered {status}: {out[:200]!r}")
+    status, _, out = await conns[1].post(out, ctype, "application/json")
+    if status != 200:
+        raise RuntimeError(f"stage 2 answered {status}: {out[:200]!r}")
+    return out
+
+
+async def latency(ports: list[int], bodies: list[bytes], n: int) -> list[float]:
+    conns = [await Connection(p).open() for p in ports]
+    for body in bodies[:50]:  # warm up every worker's code paths
+        await chain(conns, body)
+    times = []
+    for i in range(n):
+        start = time.perf_counter_ns()
+        await chain(conns, bodies[i % len(bodies)])
+        times.append((time.perf_counter_ns() - start) / 1e6)
+    for c in conns:
+        c.close()
+    return times
+
+
+async def throughput(ports: list[int], bodies: list[bytes], n: int, concurrency: int = 8) -> float:
+    pairs = [[await Connection(p).open() for p in ports] for _ in range(concurrency)]
+    for conns in pairs:
+        await chain(conns, bodies[0])
+    counter = iter(range(n))
+
+    async def worker(conns: list[Connection]) -> None:
+        for i in counter:
+            await chain(conns, bodies[i % len(bodies)])
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(conns) for conns in pairs))
+    elapsed = time.perf_counter() - start
+    for conns in pairs:
+        for c in conns:
+            c.close()
+    return n / elapsed
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def in_process(model_dir: Path, bodies: list[bytes], n: int) -> list[float]:
+    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir)
+    for body in bodies[:50]:
+        scorer.invoke(pre.invoke(body, "application/json", None)[0], "text/csv", "application/json")
+    times = []
+    for i in range(n):
+        start = time.perf_counter_ns()
+        csv, ctype = pre.invoke(bodies[i % len(bodies)], "application/json", None)
+        scorer.invoke(csv, ctype, "application/json")
+        times.append((time.perf_counter_ns() - start) / 1e6)
+    return times
+
+
+def batch(model_dir: Path, rows: int) -> tuple[float, float]:
+    """Rows/s of scoring a feature matrix (probability, tier, reasons) vs raw inplace_predict."""
+    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir)
+    x = pre.features([item.application.to_model_input() for item in generate(rows, seed=404)])
+    best_ours = best_raw = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        scorer.predict(x)
+        best_ours = min(best_ours, time.perf_counter() - start)
+        start = time.perf_counter()
+        scorer.booster.inplace_predict(x, validate_features=False)
+        best_raw = min(best_raw, time.perf_counter() - start)
+    return rows / best_ours, rows / best_raw
+
+
+def start_pair(model_dir: Path, workers: int, logs: Path, flavour: str | None) -> list:
+    stages = []
+    for stage in ("preprocess", "xgboost"):
+        port = free_port()
+        command = None
+        if flavour:
+            command = [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-k", "gevent", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                "--chdir", str(BENCH_DIR), "--log-level", "warning", "serving_baseline:create_app()",
+            ]  # fmt: skip
+        env = {"BASELINE_PREPROCESS": flavour} if flavour else {}
+        stages.append(
+            start_stage(stage, model_dir, port=port, workers=workers, log_dir=logs, command=command, extra_env=env)
+        )
+    for s in stages:
+        s.wait_ready(120)
+    return stages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="riskline serving benchmark")
+    parser.add_argument("--model-dir", type=Path, default=ROOT / "build/model/artifact")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per latency run")
+    parser.add_argument("--throughput-requests", type=int, default=2000)
+    parser.add_argument("--batch-rows", type=int, default=20_000)
+    args = parser.parse_args()
+    model_dir = args.model_dir
+    if not (model_dir / "model.ubj").is_file():
+        print(f"no artifact in {model_dir}: run `make train` first", file=sys.stderr)
+        return 2
+    workers = os.cpu_count() or 1
+    bodies = [item.application.to_model_input().model_dump_json().encode() for item in generate(500, seed=303)]
+
+    inproc = in_process(model_dir, bodies, args.requests)
+    print(f"inprocess: p50_ms={pct(inproc, 50):.3f} p99_ms={pct(inproc, 99):.3f} (preprocess + predict, no HTTP)")
+
+    configs = [  # name, baseline stage-1 flavour (None = riskline's own stages), requests scale
+        ("riskline", None, 1.0),
+        ("baseline", "numpy", 1.0),
+        ("baseline_pandas", "pandas", 0.25),
+    ]
+    results = {}
+    with tempfile.TemporaryDirectory() as logs:
+        for name, flavour, scale in configs:
+            stages = start_pair(model_dir, workers, Path(logs), flavour)
+            try:
+                ports = [s.port for s in stages]
+                lat = asyncio.run(latency(ports, bodies, max(50, int(args.requests * scale))))
+                rps = asyncio.run(throughput(ports, bodies, max(50, int(args.throughput_requests * scale))))
+                results[name] = (pct(lat, 50), pct(lat, 99), rps)
+            finally:
+                for s in stages:
+                    s.stop()
+            p50, p99, rps = results[name]
+            label = {
+                None: "uvicorn+httptools ASGI, inplace_predict",
+                "numpy": "gunicorn+gevent+Flask, CSV parsed + DMatrix per request, numpy preprocess",
+                "pandas": "same, with a per-request pandas preprocess",
+            }[flavour]
+            print(f"{name}_c1: p50_ms={p50:.3f} p99_ms={p99:.3f} ({label}; {workers} workers per stage)")
+            print(f"{name}_c8: throughput_rps={rps:.1f}")
+
+    ours_rows, raw_rows = batch(model_dir, args.batch_rows)
+    print(
+        f"batch: rows={args.batch_rows} rows_per_s={ours_rows:.0f} raw_inplace_rows_per_s={raw_rows:.0f} "
+        f"ratio={ours_rows / raw_rows:.2f}x (probability + tier + reason codes vs probability only)"
+    )
+    ours, base, pandas = results["riskline"], results["baseline"], results["baseline_pandas"]
+    print(f"baseline_pandas: speedup={pandas[0] / ours[0]:.1f}x throughput_ratio={ours[2] / pandas[2]:.1f}x")
+    print(
+        f"serving: p50_ms={ours[0]:.3f} baseline_p50_ms={base[0]:.3f} speedup={base[0] / ours[0]:.1f}x "
+        f"throughput_ratio={ours[2] / base[2]:.1f}x inprocess_p50_ms={pct(inproc, 50):.3f} "
+        f"inprocess_ratio={ours[0] / pct(inproc, 50):.1f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
