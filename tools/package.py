@@ -21,7 +21,6 @@ import argparse
 import email.parser
 import io
 import os
-import py_compile
 import re
 import shutil
 import subprocess
@@ -272,30 +271,40 @@ def _local_entries(package: LocalPackage) -> Iterator[tuple[str, bytes]]:
 
 
 def _bytecode(entries: dict[str, bytes], staging: Path) -> dict[str, bytes]:
-    """Hash-checked-free (unchecked) .pyc for every .py: deterministic and valid on a read-only /var/task."""
+    """Unchecked-hash .pyc for every .py: no mtimes inside, valid on a read-only /var/task.
+
+    Compiled by a fresh, isolated interpreter: marshal marks objects by reference count, so the
+    same source compiled inside a long-lived process (a test session) can give different bytes.
+    """
     if sys.version_info[:2] != (3, 11):
         raise PackagingError(f"bytecode must be compiled by Python {PYTHON_VERSION}, this is {sys.version.split()[0]}")
-    compiled: dict[str, bytes] = {}
     source_dir = staging / "src"
     for name in sorted(n for n in entries if n.endswith(".py")):
         source = source_dir / name
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_bytes(entries[name])
-        folder, _, filename = name.rpartition("/")
-        target = f"{folder + '/' if folder else ''}__pycache__/{filename[:-3]}.cpython-311.pyc"
-        output = staging / "pyc" / target
-        try:
-            py_compile.compile(
-                str(source),
-                cfile=str(output),
-                dfile=name,  # tracebacks name the module path inside the zip, not this build machine
-                doraise=True,
-                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-            )
-        except py_compile.PyCompileError:
-            continue  # a module that does not compile on 3.11 (e.g. a py2 leftover) is never imported
-        compiled[target] = output.read_bytes()
+    # -s strips the staging path, so tracebacks name the module path inside the zip. A module that
+    # does not compile on 3.11 (a py2 leftover) gets no .pyc and is never imported anyway.
+    subprocess.run(
+        [
+            sys.executable, "-I", "-S", "-m", "compileall", "-q", "-j", "1",
+            "--invalidation-mode", "unchecked-hash", "-s", str(source_dir), str(source_dir),
+        ],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    compiled: dict[str, bytes] = {}
+    for pyc in sorted(source_dir.rglob("*.cpython-311.pyc")):
+        compiled[pyc.relative_to(source_dir).as_posix()] = pyc.read_bytes()
+    missing = [n for n in entries if n.endswith(".py") and _pyc_name(n) not in compiled]
+    if len(missing) > len(entries) // 10:  # a broken compile step, not a few py2 leftovers
+        raise PackagingError(f"bytecode compilation failed for {len(missing)} modules, e.g. {missing[:3]}")
     return compiled
+
+
+def _pyc_name(source: str) -> str:
+    folder, _, filename = source.rpartition("/")
+    return f"{folder + '/' if folder else ''}__pycache__/{filename[:-3]}.cpython-311.pyc"
 
 
 def write_zip(entries: dict[str, bytes], target: Path) -> None:
