@@ -21,3 +21,6 @@ $(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
 	$(PY) -m riskline_model.artifact pack $(MODEL_BUILD)/staging $(MODEL_BUILD)
 
 train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data: build/model/{model.tar.gz,artifact/,metrics.json,report.html}
+
+bench-serving: $(MODEL_BUILD)/model.tar.gz ## serving latency/throughput: both stages over loopback HTTP vs in-process and a gunicorn+gevent+Flask baseline
+	$(PY) bench/serving.py --model-dir $(MODEL_BUILD)/artifact

@@ -6,6 +6,7 @@ vectorised numpy over columns; a request of one application costs a few microsec
 """
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,18 @@ NUMERIC = (
 CATEGORICAL = ("income_verification", "employment_status", "home_ownership", "loan_purpose", "application_type")
 DERIVED = ("has_delinquency_record", "loan_to_income", "payment_to_income", "total_debt_to_income", "open_lines_ratio")
 FEATURES = NUMERIC + CATEGORICAL + DERIVED
+_INCOME, _DTI, _OPEN, _TOTAL, _MSLD, _LOAN, _TERM = (
+    NUMERIC.index(f)
+    for f in (
+        "annual_income",
+        "debt_to_income",
+        "open_credit_lines",
+        "total_credit_lines",
+        "months_since_last_delinquency",
+        "loan_amount",
+        "loan_term_months",
+    )
+)
 INPUT_FIELDS = NUMERIC + CATEGORICAL
 
 # What each feature means when it pushes a decision toward reject (UPPER_SNAKE, RiskAssessment's pattern).
@@ -85,10 +98,12 @@ class FeatureSpec:
     features: tuple[str, ...] = FEATURES
     reason_codes: dict[str, str] = field(default_factory=lambda: dict(REASON_CODES))
     _codes: dict[str, dict[str, float]] = field(init=False, repr=False, compare=False)
+    _fill_vector: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         codes = {f: {c: float(i) for i, c in enumerate(cats)} for f, cats in self.categories.items()}
         object.__setattr__(self, "_codes", codes)
+        object.__setattr__(self, "_fill_vector", np.array([self.fill[f] for f in NUMERIC], dtype=np.float64))
 
     @property
     def n_features(self) -> int:
@@ -162,39 +177,49 @@ class FeatureSpec:
 
     def transform(self, columns: Mapping[str, Sequence[Any]]) -> np.ndarray:
         """Columns of raw facts -> float32 feature matrix (rows, `n_features`), in `features` order."""
+        name = NUMERIC[0]
         try:
-            n = len(columns[NUMERIC[0]])
-            out = np.empty((n, len(FEATURES)), dtype=np.float64)
-            j = 0
-            raw: dict[str, np.ndarray] = {}
-            for name in NUMERIC:
-                values = _numeric(columns[name])
-                raw[name] = values
-                out[:, j] = np.where(np.isnan(values), self.fill[name], values)
-                j += 1
-            for name in CATEGORICAL:
-                codes, default = self._codes[name], self._codes[name][self.unknown_category[name]]
-                out[:, j] = [codes.get(v, default) for v in columns[name]]
-                j += 1
+            numeric = np.empty((len(columns[name]), len(NUMERIC)), dtype=np.float64)
+            for j, name in enumerate(NUMERIC):
+                numeric[:, j] = _numeric(columns[name])
+            categorical = [columns[name] for name in CATEGORICAL]
         except KeyError as exc:
             raise FeatureSpecError(f"missing field: {exc.args[0]}") from None
         except (TypeError, ValueError) as exc:
             raise FeatureSpecError(f"field {name}: {exc}") from None
+        return self._assemble(numeric, categorical)
 
-        income = np.maximum(out[:, 0], self.income_floor)
-        loan, term = out[:, FEATURES.index("loan_amount")], out[:, FEATURES.index("loan_term_months")]
+    def transform_records(self, records: Sequence[Any]) -> np.ndarray:
+        """Objects with the facts as attributes (e.g. validated `ModelInput`s) -> feature matrix.
+
+        The serving hot path: one small list-of-rows conversion instead of a column per field.
+        """
+        nan = math.nan
+        numeric = np.array(
+            [[nan if (v := getattr(r, f)) is None else v for f in NUMERIC] for r in records], dtype=np.float64
+        ).reshape(len(records), len(NUMERIC))
+        categorical = [[getattr(r, f) for r in records] for f in CATEGORICAL]
+        return self._assemble(numeric, categorical)
+
+    def _assemble(self, numeric: np.ndarray, categorical: Sequence[Sequence[Any]]) -> np.ndarray:
+        """Imputation, categorical codes and derived ratios: the one place features are computed."""
+        n, k = numeric.shape[0], len(NUMERIC)
+        out = np.empty((n, len(FEATURES)), dtype=np.float64)
+        missing_delinquency = np.isnan(numeric[:, _MSLD])
+        out[:, :k] = np.where(np.isnan(numeric), self._fill_vector, numeric)
+        for j, (name, values) in enumerate(zip(CATEGORICAL, categorical, strict=True), start=k):
+            codes = self._codes[name]
+            default = codes[self.unknown_category[name]]
+            out[:, j] = [codes.get(v, default) for v in values]
+        j = k + len(CATEGORICAL)
+        income = np.maximum(out[:, _INCOME], self.income_floor)
+        loan, term = out[:, _LOAN], out[:, _TERM]
         r = self.apr / 12.0
         payment = loan * r / (1.0 - (1.0 + r) ** (-np.maximum(term, 1.0)))
         payment_to_income = 100.0 * payment * 12.0 / income
-        out[:, j] = ~np.isnan(raw["months_since_last_delinquency"])
+        out[:, j] = ~missing_delinquency
         out[:, j + 1] = loan / income
         out[:, j + 2] = payment_to_income
-        out[:, j + 3] = out[:, FEATURES.index("debt_to_income")] + payment_to_income
-        out[:, j + 4] = out[:, FEATURES.index("open_credit_lines")] / np.maximum(
-            out[:, FEATURES.index("total_credit_lines")], 1.0
-        )
+        out[:, j + 3] = out[:, _DTI] + payment_to_income
+        out[:, j + 4] = out[:, _OPEN] / np.maximum(out[:, _TOTAL], 1.0)
         return out.astype(np.float32)
-
-    def transform_records(self, records: Sequence[Any]) -> np.ndarray:
-        """Objects with the facts as attributes (e.g. validated `ModelInput`s) -> feature matrix."""
-        return self.transform({name: [getattr(r, name) for r in records] for name in INPUT_FIELDS})
