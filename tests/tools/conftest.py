@@ -32,12 +32,25 @@ def lambda_sim() -> ModuleType:
     return load_tool("lambda_sim")
 
 
+class BuiltZips(dict):
+    """fn -> Built; a function whose build failed fails its own tests, not everyone's."""
+
+    def __missing__(self, fn: str):
+        pytest.fail(f"dist/{fn}.zip was not built: {self.errors.get(fn, 'unknown function')}")
+
+    errors: dict
+
+
 @pytest.fixture(scope="session")
-def built_zips(package_tool, tmp_path_factory) -> dict:
+def built_zips(package_tool, tmp_path_factory) -> BuiltZips:
     """Every function's zip, built once (wheels cached under build/wheels across sessions)."""
     dist = tmp_path_factory.mktemp("dist")
     cache = package_tool.WheelCache(ROOT / "build" / "wheels")
-    return {
-        fn: package_tool.build(fn, dist=dist, build_dir=tmp_path_factory.mktemp(f"build-{fn}"), cache=cache)
-        for fn in package_tool.function_names()
-    }
+    built = BuiltZips()
+    built.errors = {}
+    for fn in package_tool.function_names():
+        try:
+            built[fn] = package_tool.build(fn, dist=dist, build_dir=tmp_path_factory.mktemp(f"build-{fn}"), cache=cache)
+        except package_tool.PackagingError as error:
+            built.errors[fn] = str(error)
+    return built

@@ -91,10 +91,17 @@ def extracted(built_zips, tmp_path_factory):
     return {fn: lambda_sim.extract(b.path, tmp_path_factory.mktemp(f"task-{fn}")) for fn, b in built_zips.items()}
 
 
+@pytest.mark.parametrize("fn", FUNCTIONS)
+def test_every_function_present_builds(built_zips, fn):
+    assert built_zips[fn].path.is_file()
+    assert built_zips[fn].size > 0
+
+
 @pytest.mark.parametrize(("fn", "handler"), HANDLERS, ids=[h for _fn, h in HANDLERS])
-def test_handler_imports_from_its_zip_in_a_clean_interpreter(fn, handler, extracted, runtime):
+def test_handler_imports_from_its_zip_in_a_clean_interpreter(fn, handler, built_zips, extracted, runtime):
     if lambda_sim.handler_module_path(handler) is None:
         pytest.skip(f"{handler}: module not in the source tree yet")
+    built_zips[fn]  # a failed build fails here with its reason
     result = lambda_sim.run_isolated(
         lambda_sim.IMPORT_CHECK.format(handler=handler),
         task=extracted[fn],
