@@ -60,3 +60,10 @@ def test_labeled_row_carries_the_application_and_the_label_columns():
     Application.model_validate(
         {k: v for k, v in row.items() if k not in ("label", "true_probability", "protected_group")}
     )
+
+
+def test_auditor_decision_is_ready_to_post_after_submission():
+    item = generate(1, seed=10)[0]
+    audit = item.audit_request(auditor_id="auditor-07")
+    assert audit.outcome is item.label and audit.auditor_id == "auditor-07"
+    assert audit.decided_at > item.application.submitted_at

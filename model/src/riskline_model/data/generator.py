@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from riskline_schema import Application, AuditOutcome, Channel
+from riskline_schema import Application, AuditOutcome, AuditRequest, Channel
 
 from .auditor import reject_probability
 
@@ -85,6 +85,10 @@ class LabeledApplication:
     label: AuditOutcome
     true_probability: float  # P(auditor rejects | facts), from the generative story
     protected_group: str  # synthetic protected attribute: for the fairness report, never a feature
+
+    def audit_request(self, auditor_id: str = "auditor-01", delay: timedelta = timedelta(hours=4)) -> AuditRequest:
+        """The auditor's decision as the body of `PUT /applications/{id}/audit` (for demos and replays)."""
+        return AuditRequest(outcome=self.label, auditor_id=auditor_id, decided_at=self.application.submitted_at + delay)
 
     def to_row(self) -> dict[str, Any]:
         """A flat training-file row: the canonical Application fields plus the label columns."""
