@@ -189,7 +189,7 @@ def resolve(fn: str, locals_: dict[str, LocalPackage], pins: dict[str, str], cac
     own = _read_local(ROOT / "functions" / fn)
     resolution.local[own.name] = own
     extras_seen: dict[str, set[str]] = {}
-    pending: list[Requirement] = [Requirement(r) for r in own.dependencies]
+    pending: list[Requirement] = [r for r in map(Requirement, own.dependencies) if _applies(r, ())]
     while pending:
         # Breadth-first, one download per level: level n's wheels give level n+1's requirements.
         level: list[tuple[str, set[str]]] = []
@@ -220,7 +220,7 @@ def resolve(fn: str, locals_: dict[str, LocalPackage], pins: dict[str, str], cac
         pending = []
         for name, extras in level:
             if name in resolution.local:
-                pending += [Requirement(r) for r in resolution.local[name].dependencies]
+                pending += [r for r in map(Requirement, resolution.local[name].dependencies) if _applies(r, ())]
                 continue
             wheel = cache.find(name, resolution.versions[name])
             if wheel is None:

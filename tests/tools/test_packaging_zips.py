@@ -121,3 +121,17 @@ def test_the_clean_interpreter_cannot_see_the_project_venv(runtime, tmp_path):
     )
     assert result.returncode != 0
     assert "No module named 'pydantic'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("requirement", "extras", "applies"),
+    [
+        ('colorama; sys_platform == "win32"', (), False),
+        ('tomli; python_version < "3.11"', (), False),
+        ('aws-xray-sdk<3,>=2.8; extra == "tracer"', ("tracer",), True),
+        ('aws-encryption-sdk; extra == "datamasking"', ("tracer",), False),
+        ('uvloop; platform_machine == "x86_64" and sys_platform == "linux"', (), True),
+    ],
+)
+def test_dependency_markers_are_evaluated_for_the_lambda_runtime(requirement, extras, applies):
+    assert package._applies(package.Requirement(requirement), extras) is applies
