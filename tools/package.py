@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import email.parser
+import importlib.util
 import io
 import os
 import re
@@ -150,6 +151,8 @@ class WheelCache:
         if not missing:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
+        if importlib.util.find_spec("pip") is None:
+            raise PackagingError(f"pip is needed to download wheels: run `{sys.executable} -m ensurepip` once")
         command = [
             sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
             "--only-binary=:all:", "--platform", PLATFORM, "--implementation", "cp",
