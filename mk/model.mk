@@ -2,7 +2,8 @@
 MODEL_BUILD   := build/model
 TRAIN_ROWS    ?= 50000
 TRAIN_SEED    ?= 7
-MODEL_SOURCES := $(shell find model/src -name '*.py' 2>/dev/null)
+# What the artifact depends on (serving and launch code changes do not retrain).
+MODEL_SOURCES := $(wildcard model/src/riskline_model/*.py model/src/riskline_model/data/*.py model/src/riskline_model/features/*.py)
 # One folder per (rows, seed): changing either regenerates the data and retrains.
 TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)
 
