@@ -14,7 +14,6 @@ from riskline_schema import ApplicationRecord, ApplicationStatus
 from .conftest import (
     MODEL_VERSION,
     NOW,
-    TABLE,
     endpoint_body,
     old_assessment,
     prediction,
@@ -152,10 +151,6 @@ def test_missing_table_name_fails_the_message_clearly(dynamodb, application, lam
     monkeypatch.setattr(queue, "table", ApplicationsTable(dynamodb, ""))
     with pytest.raises(BatchProcessingError, match="APPLICATIONS_TABLE is not set"):
         queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
-
-
-def test_table_fixture_is_the_contract_table(table):
-    assert table._table == TABLE
 
 
 def test_poison_message_is_failed_without_echoing_its_body_into_the_logs(items, lambda_context, log_lines):
