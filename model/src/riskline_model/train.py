@@ -212,6 +212,15 @@ def _env_path(name: str, default: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _channel(name: str) -> Path | None:
+    """An optional channel: SM_CHANNEL_<NAME>, else SageMaker's folder for it if the job has one."""
+    value = os.environ.get(f"SM_CHANNEL_{name.upper()}")
+    if value:
+        return Path(value)
+    folder = Path("/opt/ml/input/data") / name
+    return folder if folder.is_dir() else None
+
+
 def _read_hyperparameters(config_dir: Path) -> dict[str, Any]:
     path = config_dir / "hyperparameters.json"
     if not path.is_file():
@@ -224,8 +233,8 @@ def _read_hyperparameters(config_dir: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=_env_path("SM_CHANNEL_TRAIN", "/opt/ml/input/data/train"))
-    parser.add_argument("--validation", type=Path, default=_env_path("SM_CHANNEL_VALIDATION", None))
-    parser.add_argument("--test", type=Path, default=_env_path("SM_CHANNEL_TEST", None))
+    parser.add_argument("--validation", type=Path, default=_channel("validation"))
+    parser.add_argument("--test", type=Path, default=_channel("test"))
     parser.add_argument("--model-dir", type=Path, default=_env_path("SM_MODEL_DIR", "/opt/ml/model"))
     parser.add_argument("--output-data-dir", type=Path, default=_env_path("SM_OUTPUT_DATA_DIR", "/opt/ml/output/data"))
     parser.add_argument("--config-dir", type=Path, default=_env_path("SM_INPUT_CONFIG_DIR", "/opt/ml/input/config"))
