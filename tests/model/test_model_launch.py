@@ -94,6 +94,21 @@ def test_dry_run_builds_a_training_job_that_runs_our_entry_point(moto_url):
     assert launch.ENTRY_COMMAND == "python -m riskline_model.train"
 
 
+def test_train_submits_the_job_to_the_sagemaker_api(moto_url):
+    result = _sdk(
+        moto_url, "train", "--role", ROLE, "--image", IMAGE, "--train", "s3://riskline-ml/labeled/train/",
+        "--output-path", "s3://riskline-ml/models/", "--bucket", "riskline-ml", "--job-name", "riskline-submit",
+        "--hp", "eta=0.2", "--no-wait",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    name = result.stdout.split("training job: ", 1)[1].split()[0]
+    job = boto3.client("sagemaker", endpoint_url=moto_url).describe_training_job(TrainingJobName=name)
+    assert name.startswith("riskline-submit")
+    assert job["AlgorithmSpecification"]["TrainingImage"] == IMAGE
+    assert job["RoleArn"] == ROLE
+    assert "eta" in job["HyperParameters"]
+
+
 def test_register_puts_both_pipeline_stages_in_a_model_package(moto_url, trained):
     s3 = boto3.client("s3", endpoint_url=moto_url)
     s3.upload_file(str(trained.tarball), "riskline-ml", "models/job-1/output/model.tar.gz")

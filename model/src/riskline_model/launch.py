@@ -57,7 +57,7 @@ def parse_hyperparameters(items: list[str]) -> dict[str, str]:
 def build_trainer(args: argparse.Namespace, source_dir: Path):
     """The ModelTrainer for one job: our entry point, our channels, our hyperparameters."""
     from sagemaker.core.helper.session_helper import Session
-    from sagemaker.train.configs import Compute, InputData, OutputDataConfig, SourceCode, StoppingCondition
+    from sagemaker.core.training.configs import Compute, InputData, OutputDataConfig, SourceCode, StoppingCondition
     from sagemaker.train.model_trainer import ModelTrainer
 
     channels = [InputData(channel_name="train", data_source=args.train)]
