@@ -19,6 +19,7 @@ The last line is for parsers: `serving: p50_ms=... baseline_p50_ms=... speedup=.
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +33,8 @@ from riskline_model.serving.preprocess import Preprocessor
 from riskline_model.serving.xgboost import Scorer
 
 BENCH_DIR = Path(__file__).resolve().parent
+ROUNDS = 5  # latency rounds, interleaved across configurations
+THROUGHPUT_ROUNDS = 3
 ROOT = BENCH_DIR.parent
 
 
@@ -76,9 +79,9 @@ async def chain(conns: list[Connection], body: bytes) -> bytes:
     return out
 
 
-async def latency(ports: list[int], bodies: list[bytes], n: int) -> list[float]:
+async def latency(ports: list[int], bodies: list[bytes], n: int, warmup: bool = True) -> list[float]:
     conns = [await Connection(p).open() for p in ports]
-    for body in bodies[:50]:  # warm up every worker's code paths
+    for body in bodies[: 50 if warmup else 0]:  # warm up every worker's code paths
         await chain(conns, body)
     times = []
     for i in range(n):
@@ -113,8 +116,7 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def in_process(model_dir: Path, bodies: list[bytes], n: int) -> list[float]:
-    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir)
+def in_process(pre: Preprocessor, scorer: Scorer, bodies: list[bytes], n: int) -> list[float]:
     for body in bodies[:50]:
         scorer.invoke(pre.invoke(body, "application/json", None)[0], "text/csv", "application/json")
     times = []
@@ -164,45 +166,59 @@ def start_pair(model_dir: Path, workers: int, logs: Path, flavour: str | None) -
 def main() -> int:
     parser = argparse.ArgumentParser(description="riskline serving benchmark")
     parser.add_argument("--model-dir", type=Path, default=ROOT / "build/model/artifact")
-    parser.add_argument("--requests", type=int, default=1000, help="requests per latency run")
-    parser.add_argument("--throughput-requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=1500, help="latency requests per configuration")
+    parser.add_argument("--throughput-requests", type=int, default=3000, help="per configuration, over all rounds")
     parser.add_argument("--batch-rows", type=int, default=20_000)
     args = parser.parse_args()
-    model_dir = args.model_dir
+    model_dir = args.model_dir.resolve()  # the baseline server runs from bench/
     if not (model_dir / "model.ubj").is_file():
         print(f"no artifact in {model_dir}: run `make train` first", file=sys.stderr)
         return 2
     workers = os.cpu_count() or 1
     bodies = [item.application.to_model_input().model_dump_json().encode() for item in generate(500, seed=303)]
 
-    inproc = in_process(model_dir, bodies, args.requests)
-    print(f"inprocess: p50_ms={pct(inproc, 50):.3f} p99_ms={pct(inproc, 99):.3f} (preprocess + predict, no HTTP)")
-
     configs = [  # name, baseline stage-1 flavour (None = riskline's own stages), requests scale
         ("riskline", None, 1.0),
         ("baseline", "numpy", 1.0),
         ("baseline_pandas", "pandas", 0.25),
     ]
-    results = {}
+    labels = {
+        None: "uvicorn+httptools ASGI, inplace_predict",
+        "numpy": "gunicorn+gevent+Flask, CSV parsed + DMatrix per request, numpy preprocess",
+        "pandas": "same, with a per-request pandas preprocess",
+    }
+    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir)
+    inproc: list[float] = []
+    lat: dict[str, list[float]] = {name: [] for name, _, _ in configs}
+    rps: dict[str, list[float]] = {name: [] for name, _, _ in configs}
     with tempfile.TemporaryDirectory() as logs:
-        for name, flavour, scale in configs:
-            stages = start_pair(model_dir, workers, Path(logs), flavour)
-            try:
-                ports = [s.port for s in stages]
-                lat = asyncio.run(latency(ports, bodies, max(50, int(args.requests * scale))))
-                rps = asyncio.run(throughput(ports, bodies, max(50, int(args.throughput_requests * scale))))
-                results[name] = (pct(lat, 50), pct(lat, 99), rps)
-            finally:
+        pairs = {name: start_pair(model_dir, workers, Path(logs), flavour) for name, flavour, _ in configs}
+        try:
+            # Rounds interleave the configurations, so background load on a shared machine falls on
+            # all of them alike; idle servers cost nothing while another is measured.
+            for r in range(ROUNDS):
+                inproc += in_process(pre, scorer, bodies, args.requests // ROUNDS)
+                for name, _, scale in configs:
+                    ports = [s.port for s in pairs[name]]
+                    n = max(20, int(args.requests * scale) // ROUNDS)
+                    lat[name] += asyncio.run(latency(ports, bodies, n, warmup=r == 0))
+            for _ in range(THROUGHPUT_ROUNDS):
+                for name, _, scale in configs:
+                    ports = [s.port for s in pairs[name]]
+                    n = max(50, int(args.throughput_requests * scale) // THROUGHPUT_ROUNDS)
+                    rps[name].append(asyncio.run(throughput(ports, bodies, n)))
+        finally:
+            for stages in pairs.values():
                 for s in stages:
                     s.stop()
-            p50, p99, rps = results[name]
-            label = {
-                None: "uvicorn+httptools ASGI, inplace_predict",
-                "numpy": "gunicorn+gevent+Flask, CSV parsed + DMatrix per request, numpy preprocess",
-                "pandas": "same, with a per-request pandas preprocess",
-            }[flavour]
-            print(f"{name}_c1: p50_ms={p50:.3f} p99_ms={p99:.3f} ({label}; {workers} workers per stage)")
-            print(f"{name}_c8: throughput_rps={rps:.1f}")
+
+    print(f"inprocess: p50_ms={pct(inproc, 50):.3f} p99_ms={pct(inproc, 99):.3f} (preprocess + predict, no HTTP)")
+    results = {}
+    for name, flavour, _ in configs:
+        results[name] = (pct(lat[name], 50), pct(lat[name], 99), statistics.median(rps[name]))
+        p50, p99, median_rps = results[name]
+        print(f"{name}_c1: p50_ms={p50:.3f} p99_ms={p99:.3f} ({labels[flavour]}; {workers} workers per stage)")
+        print(f"{name}_c8: throughput_rps={median_rps:.1f} (median of {THROUGHPUT_ROUNDS} rounds)")
 
     ours_rows, raw_rows = batch(model_dir, args.batch_rows)
     print(

@@ -84,7 +84,7 @@ def start_stage(
     env = dict(os.environ)
     env.update(
         RISKLINE_STAGE=stage,
-        RISKLINE_MODEL_DIR=str(model_dir),
+        RISKLINE_MODEL_DIR=str(Path(model_dir).resolve()),
         SAGEMAKER_BIND_TO_PORT=str(port),
         SAGEMAKER_MODEL_SERVER_WORKERS=str(workers),
         RISKLINE_BIND_HOST="127.0.0.1",
