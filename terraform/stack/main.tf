@@ -216,6 +216,7 @@ module "monitoring" {
   dead_letter_queue_names = module.messaging.dead_letter_queue_names
 
   enable_cloudtrail      = var.enable_cloudtrail
+  enable_saved_queries   = var.enable_saved_queries
   trail_bucket_name      = local.names.trail_bucket
   access_log_bucket_name = module.data_lake.access_log_bucket_name
   log_retention_days     = var.audit_log_retention_days

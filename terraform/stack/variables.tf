@@ -317,6 +317,12 @@ variable "enable_waf" {
   default     = true
 }
 
+variable "enable_saved_queries" {
+  description = "Saved Logs Insights queries over the API access logs."
+  type        = bool
+  default     = true
+}
+
 variable "enable_cloudtrail" {
   description = "Data-event trail on the lake, the table and the endpoint."
   type        = bool

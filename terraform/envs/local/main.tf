@@ -57,12 +57,18 @@ module "riskline" {
   image_tag     = "local"
   model_version = var.model_version
 
-  # moto has no Redshift Serverless (DuckDB stands in) and no tag listing for application
-  # auto scaling targets.
+  # moto has no Redshift Serverless (DuckDB stands in), no tag listing for application auto
+  # scaling targets, and fails DescribeQueryDefinitions (saved Logs Insights queries).
+  enable_saved_queries  = false
   enable_warehouse      = false
   warehouse_duckdb_path = var.warehouse_duckdb_path
   endpoint_autoscaling  = { enabled = false }
-  endpoint_variant      = { type = "instance", instance_type = "ml.c6i.large", initial_instance_count = 1 }
+  # moto's instance-type list stops at the c5 generation.
+  endpoint_variant = { type = "instance", instance_type = "ml.c5.large", initial_instance_count = 1 }
+
+  # Region-wide singletons (Glue catalog encryption, API Gateway logging role): moto does not
+  # keep the catalog encryption settings.
+  manage_account_singletons = false
 
   # Throw-away: destroy removes everything at once.
   deletion_protection = false

@@ -54,6 +54,8 @@ resource "aws_s3_bucket_logging" "this" {
   bucket        = aws_s3_bucket.this.id
   target_bucket = aws_s3_bucket.access_logs.id
   target_prefix = "s3/${var.bucket_name}/"
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
@@ -117,7 +119,7 @@ data "aws_iam_policy_document" "lake" {
     resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
 
     principals {
-      type        = "*"
+      type        = "AWS"
       identifiers = ["*"]
     }
 
@@ -135,7 +137,7 @@ data "aws_iam_policy_document" "lake" {
     resources = ["${aws_s3_bucket.this.arn}/*"]
 
     principals {
-      type        = "*"
+      type        = "AWS"
       identifiers = ["*"]
     }
 
@@ -155,7 +157,7 @@ resource "aws_s3_bucket_policy" "this" {
 }
 
 resource "aws_s3_bucket_notification" "this" {
-  count = var.mailroom_function_arn == null ? 0 : 1
+  count = var.mailroom_notification ? 1 : 0
 
   bucket = aws_s3_bucket.this.id
 
@@ -246,7 +248,7 @@ data "aws_iam_policy_document" "access_logs" {
     resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
 
     principals {
-      type        = "*"
+      type        = "AWS"
       identifiers = ["*"]
     }
 
@@ -260,7 +262,7 @@ data "aws_iam_policy_document" "access_logs" {
   statement {
     sid       = "S3ServerAccessLogDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/s3/*"]
+    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
 
     principals {
       type        = "Service"

@@ -34,8 +34,9 @@ output "model_prefix" {
 }
 
 output "access_log_bucket_name" {
-  description = "Bucket receiving S3 server access logs."
+  description = "Bucket receiving S3 server access logs (ready for delivery once its policy exists)."
   value       = aws_s3_bucket.access_logs.id
+  depends_on  = [aws_s3_bucket_policy.access_logs]
 }
 
 output "applicant_key_secret_arn" {

@@ -82,8 +82,14 @@ variable "model_prefix" {
   }
 }
 
+variable "mailroom_notification" {
+  description = "Notify the mail-room function of CSV uploads under mailroom_prefix (needs mailroom_function_arn)."
+  type        = bool
+  default     = true
+}
+
 variable "mailroom_function_arn" {
-  description = "Live-alias ARN of the mail-room function notified of CSV uploads (null: no notification)."
+  description = "Live-alias ARN of the mail-room function notified of CSV uploads."
   type        = string
   default     = null
 

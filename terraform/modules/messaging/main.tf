@@ -42,14 +42,6 @@ resource "aws_sqs_queue_redrive_policy" "scoring" {
   })
 }
 
-resource "aws_sqs_queue_redrive_allow_policy" "scoring_dlq" {
-  queue_url = aws_sqs_queue.scoring_dlq.id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.this.arn]
-  })
-}
-
 resource "aws_lambda_event_source_mapping" "scoring_queue" {
   count = var.event_source_mappings ? 1 : 0
 

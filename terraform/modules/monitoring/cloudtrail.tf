@@ -106,7 +106,7 @@ data "aws_iam_policy_document" "trail_bucket" {
     resources = [aws_s3_bucket.trail[0].arn, "${aws_s3_bucket.trail[0].arn}/*"]
 
     principals {
-      type        = "*"
+      type        = "AWS"
       identifiers = ["*"]
     }
 

@@ -158,7 +158,7 @@ locals {
 }
 
 resource "aws_cloudwatch_query_definition" "this" {
-  for_each = local.queries
+  for_each = var.enable_saved_queries ? local.queries : {}
 
   name            = "${var.name}/api/${each.key}"
   log_group_names = [var.api.access_log_group_name]

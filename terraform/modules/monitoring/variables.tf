@@ -104,6 +104,12 @@ variable "log_retention_days" {
   }
 }
 
+variable "enable_saved_queries" {
+  description = "Save the Logs Insights queries over the API access logs."
+  type        = bool
+  default     = true
+}
+
 variable "enable_cloudtrail" {
   description = "Create the data-event trail and its bucket."
   type        = bool
