@@ -48,8 +48,9 @@ locals {
       WAREHOUSE_BACKEND        = var.enable_warehouse ? "redshift" : "duckdb"
     },
     var.enable_warehouse ? {
-      REDSHIFT_WORKGROUP = module.warehouse[0].workgroup_name
-      REDSHIFT_DATABASE  = module.warehouse[0].database_name
+      REDSHIFT_WORKGROUP     = module.warehouse[0].workgroup_name
+      REDSHIFT_DATABASE      = module.warehouse[0].database_name
+      REDSHIFT_COPY_ROLE_ARN = module.warehouse[0].load_role_arn
       } : {
       WAREHOUSE_DUCKDB_PATH = var.warehouse_duckdb_path
     },

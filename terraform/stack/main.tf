@@ -106,6 +106,7 @@ module "data_lake" {
   kms_key_arn                 = module.data_key.key_arn
   glue_database_name          = local.names.glue_database
   applicant_key_secret_name   = local.names.applicant_secret
+  generate_applicant_key      = var.generate_applicant_key
   manage_catalog_encryption   = var.manage_account_singletons
   mailroom_function_arn       = module.functions["ingestion_mailroom"].alias_arn
   force_destroy               = var.force_destroy

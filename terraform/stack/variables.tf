@@ -317,6 +317,12 @@ variable "enable_waf" {
   default     = true
 }
 
+variable "generate_applicant_key" {
+  description = "Generate the applicant HMAC key with Secrets Manager during apply; false leaves it to operators."
+  type        = bool
+  default     = true
+}
+
 variable "enable_saved_queries" {
   description = "Saved Logs Insights queries over the API access logs."
   type        = bool

@@ -148,6 +148,12 @@ variable "applicant_key_secret_name" {
   }
 }
 
+variable "generate_applicant_key" {
+  description = "Generate the applicant HMAC key with Secrets Manager at apply (written write-only to the secret). false: operators put the value themselves (terraform/README.md)."
+  type        = bool
+  default     = true
+}
+
 variable "secret_recovery_window_days" {
   description = "Days a deleted secret stays recoverable (0 deletes at once; local only)."
   type        = number
