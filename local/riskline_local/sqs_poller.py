@@ -97,7 +97,6 @@ class SqsPoller:
                 self._stop.wait(0.5)
 
     def _poll_once(self) -> None:
-        self._in_flight = True
         try:
             answer = self.sqs.receive_message(
                 QueueUrl=self.queue_url,
@@ -111,6 +110,7 @@ class SqsPoller:
             self._last_empty = not messages
             if not messages:
                 return
+            self._in_flight = True
             self.received += len(messages)
             records = [lambda_sqs_record(m, self.queue_arn, self.region) for m in messages]
             target = self.runtime.resolve(self.function)
