@@ -37,6 +37,7 @@ resource "aws_route_table_association" "private" {
 # ---------------------------------------------------------------- security groups
 
 resource "aws_security_group" "warehouse" {
+  #checkov:skip=CKV2_AWS_5:Attached to the Redshift Serverless workgroup by modules/warehouse through the security_group_ids output.
   name        = "${var.name}-warehouse"
   description = "Redshift Serverless workgroup: SQL only from inside the VPC"
   vpc_id      = aws_vpc.this.id
@@ -62,6 +63,7 @@ resource "aws_vpc_security_group_egress_rule" "warehouse_https" {
 }
 
 resource "aws_security_group" "endpoint" {
+  #checkov:skip=CKV2_AWS_5:Attached to the SageMaker model's VPC config by modules/inference through the endpoint_security_group_id output.
   name        = "${var.name}-endpoint"
   description = "SageMaker endpoint instances: HTTPS out to VPC endpoints only"
   vpc_id      = aws_vpc.this.id
@@ -118,6 +120,7 @@ resource "aws_vpc_endpoint" "interface" {
 # ---------------------------------------------------------------- flow logs
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  #checkov:skip=CKV_AWS_338:Retention is an environment setting (var.flow_log_retention_days): prod keeps two years, dev 90 days.
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = var.logs_kms_key_arn
