@@ -55,14 +55,16 @@ class Terraform:
 def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
     binary = shutil.which("terraform")
     if binary is None:
-        pytest.skip("terraform binary not on PATH: fmt/validate/test/apply checks skipped (hcl2 and checkov checks still run)")
+        pytest.skip(
+            "terraform binary not on PATH: fmt/validate/test/apply checks skipped (hcl2 and checkov checks still run)"
+        )
     if not (MIRROR / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
         pytest.skip(f"no hashicorp/aws provider mirror at {MIRROR} (set RISKLINE_TF_MIRROR): terraform checks skipped")
     home = tmp_path_factory.mktemp("tf")
     # An unpacked filesystem mirror: init symlinks the provider instead of copying 700 MB per dir.
     cli_config = home / "terraformrc"
     cli_config.write_text(
-        'provider_installation {\n  filesystem_mirror {\n'
+        "provider_installation {\n  filesystem_mirror {\n"
         f'    path    = "{MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n'
         "  }\n}\n"
     )

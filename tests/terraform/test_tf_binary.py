@@ -21,6 +21,7 @@ Terraform = Any  # the session fixture of tests/terraform/conftest.py
 def rel(path: Path) -> str:
     return str(path.relative_to(TERRAFORM))
 
+
 TEST_DIRS = sorted({p.parent.parent for p in TERRAFORM.rglob("tests/*.tftest.hcl") if ".terraform" not in p.parts})
 
 

@@ -21,7 +21,18 @@ def report() -> dict[str, Any]:
     if not CHECKOV.exists():
         pytest.fail("checkov is not installed: run `make .venv-checkov/.installed` (make test and make tf-check do)")
     result = subprocess.run(
-        [str(CHECKOV), "-d", "terraform", "--framework", "terraform", "--skip-download", "--compact", "--quiet", "-o", "json"],
+        [
+            str(CHECKOV),
+            "-d",
+            "terraform",
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--compact",
+            "--quiet",
+            "-o",
+            "json",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -50,11 +61,13 @@ def test_checkov_finds_no_failed_check(report: dict[str, Any]) -> None:
 
 
 def test_every_skip_is_inline_with_a_reason(report: dict[str, Any]) -> None:
-    for check in report["results"]["skipped_checks"]:
-        reason = (check.get("check_result") or {}).get("suppress_comment", "")
-        assert len(reason.strip()) >= 20, f"{check['check_id']} on {check['resource']} skipped without a reason"
-    inline = re.compile(r"#checkov:skip=(CKV2?_AWS_\d+):(.+)")
+    # --quiet leaves skipped checks out of the JSON; their reasons are checked at the source.
+    assert report["summary"]["skipped"] > 0
+    inline = re.compile(r"#checkov:skip=(CKV2?_AWS_\d+):(.{20,})")
+    skips = 0
     for path in (ROOT / "terraform").rglob("*.tf"):
-        for line in path.read_text().splitlines():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
             if "checkov:skip" in line:
-                assert inline.search(line), f"{path}: malformed skip {line.strip()}"
+                skips += 1
+                assert inline.search(line), f"{path}:{number}: a skip needs a check id and a reason: {line.strip()}"
+    assert skips > 0

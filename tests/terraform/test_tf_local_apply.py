@@ -15,7 +15,15 @@ pytestmark = pytest.mark.slow
 
 LOCAL = Path(__file__).resolve().parents[2] / "terraform" / "envs" / "local"
 CHANNELS = {"webform", "mobile", "chatbot", "phone", "mail"}
-ROLES = {"ingestion_api", "ingestion_lex", "ingestion_connect", "ingestion_mailroom", "etl_sync", "etl_queue", "routing"}
+ROLES = {
+    "ingestion_api",
+    "ingestion_lex",
+    "ingestion_connect",
+    "ingestion_mailroom",
+    "etl_sync",
+    "etl_queue",
+    "routing",
+}
 CONTRACT_OUTPUTS = {
     "api_url", "api_keys", "applications_table_name", "applications_stream_arn", "idempotency_table_name",
     "scoring_queue_url", "scoring_dlq_url", "routing_failure_queue_url", "lake_bucket_name", "mailroom_prefix",
@@ -116,7 +124,9 @@ def test_resources_exist_in_moto(applied: Any, moto_endpoint: str) -> None:
     outputs, _ = applied
     endpoint = _client("sagemaker", moto_endpoint).describe_endpoint(EndpointName=outputs["endpoint_name"])
     assert endpoint["EndpointName"] == "riskline-local-endpoint"
-    config = _client("sagemaker", moto_endpoint).describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    config = _client("sagemaker", moto_endpoint).describe_endpoint_config(
+        EndpointConfigName=endpoint["EndpointConfigName"]
+    )
     model = _client("sagemaker", moto_endpoint).describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
     assert [c["ContainerHostname"] for c in model["Containers"]] == ["preprocess", "xgboost"]
 

@@ -60,17 +60,14 @@ def _as_list(value: Any) -> list[Any]:
 
 def _blocks(doc: dict[str, Any], kind: str, type_: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for entry in _as_list(doc.get(kind)):
-        for name, body in (entry.get(type_) or {}).items():
-            yield name, body
+        yield from (entry.get(type_) or {}).items()
 
 
 def _statements(body: Any) -> Iterator[dict[str, Any]]:
     """Statement blocks of a policy document, including those inside `dynamic "statement"`."""
-    for statement in _as_list(body.get("statement")):
-        yield statement
+    yield from _as_list(body.get("statement"))
     for dynamic in _as_list(body.get("dynamic")):
-        for content in _as_list((dynamic.get("statement") or {}).get("content")):
-            yield content
+        yield from _as_list((dynamic.get("statement") or {}).get("content"))
 
 
 def _jsonencode_statements(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
