@@ -102,7 +102,10 @@ def _contract_placeholders(contracts: Path = ROOT / "docs" / "CONTRACTS.md") -> 
         for name in filter(None, (match["name"], match["second"])):
             if name.startswith(("AWS_", "POWERTOOLS_")) or name == "WAREHOUSE_DUCKDB_PATH":
                 continue  # AWS_ENDPOINT_URL* must stay unset; POWERTOOLS_* are set per function
-            values[name] = special.get(name, f"riskline-bench-{name.lower().replace('_', '-')}")
+            slug = f"riskline-bench-{name.lower().removesuffix('_arn').replace('_', '-')}"
+            if name.endswith("_ARN"):  # ARN-shaped, in case a module parses it at import
+                slug = f"arn:aws:iam::123456789012:role/{slug}"
+            values[name] = special.get(name, slug)
     return values
 
 
