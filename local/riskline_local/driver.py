@@ -23,7 +23,7 @@ from riskline_schema import Channel
 
 from . import channels
 from .procs import wait_until
-from .stack import LocalStack
+from .stack import LocalStack, sse_arguments
 from .workload import Submission
 
 MAIL_FILE_ROWS = 100
@@ -108,6 +108,7 @@ class Driver:
         self.s3 = stack.client("s3")
         self.on_progress = on_progress
         self.mail_files: list[tuple[str, list[Sent]]] = []
+        self._sse = sse_arguments(self.s3, self.outputs["lake_bucket_name"])
 
     # -- one submission per channel --------------------------------------------------------------
 
@@ -160,7 +161,7 @@ class Driver:
         bucket, prefix = self.outputs["lake_bucket_name"], self.outputs["mailroom_prefix"]
         key = f"{prefix.rstrip('/')}/demo-{file_number:04d}.csv"
         body = channels.mail_csv([s.submission.application for s in batch]).encode()
-        self.s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
+        self.s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv", **self._sse)
         for sent in batch:
             sent.accepted = True  # handed to the mail room; its ids come from the mail-room report
         self.mail_files.append((key, batch))

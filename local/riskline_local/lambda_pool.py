@@ -206,7 +206,12 @@ class FunctionPool:
             self._cond.notify()
 
     def prewarm(self, count: int = 1) -> None:
-        workers = [self._acquire()[0] for _ in range(min(count, self.max_workers))]
+        """Start `count` environments (in parallel; all held until every one is up, so they are distinct)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        wanted = min(count, self.max_workers)
+        with ThreadPoolExecutor(max_workers=max(1, min(wanted, 4))) as pool:
+            workers = list(pool.map(lambda _: self._acquire()[0], range(wanted)))
         for worker in workers:
             self._release(worker, True)
 

@@ -210,9 +210,12 @@ class LocalStack:
         if model_data_url and model_data_url.startswith("s3://"):
             bucket, _, key = model_data_url[len("s3://") :].partition("/")
             s3 = self.client("s3")
-            s3.upload_file(str(tarball), bucket, key)
-            tarball = self.work_dir / "model.tar.gz"
-            s3.download_file(bucket, key, str(tarball))
+            try:
+                s3.upload_file(str(tarball), bucket, key, ExtraArgs=sse_arguments(s3, bucket))
+                tarball = self.work_dir / "model.tar.gz"
+                s3.download_file(bucket, key, str(tarball))
+            except Exception as exc:  # the endpoint still gets the same bytes, straight from the file
+                log.warning("could not publish the model to %s (%s); serving %s directly", model_data_url, exc, tarball)
         target = self.work_dir / "opt-ml-model"
         target.mkdir(parents=True, exist_ok=True)
         with tarfile.open(tarball) as archive:
@@ -308,11 +311,14 @@ class LocalStack:
             self._exit.callback(poller.stop)
 
     def _prewarm(self, functions: list[str]) -> None:
-        """One warm environment per hot function, in parallel (cold starts still happen beyond it)."""
-        assert self.runtime is not None
+        """Warm environments before traffic: as many as the request path may use, one for the others."""
+        assert self.runtime is not None and self.outputs is not None
         runtime = self.runtime
-        with ThreadPoolExecutor(max_workers=len(functions)) as pool:
-            list(pool.map(lambda name: runtime.pool(name).prewarm(1), functions))
+        names = self.outputs.function_names
+        request_path = {names.get("ingestion_api"), names.get("etl_sync")}
+        counts = {name: self.options.concurrency if name in request_path else 1 for name in functions}
+        with ThreadPoolExecutor(max_workers=len(counts)) as pool:
+            list(pool.map(lambda item: runtime.pool(item[0]).prewarm(item[1]), counts.items()))
 
     # -- status ----------------------------------------------------------------------------------
 
@@ -322,6 +328,18 @@ class LocalStack:
 
     def wait_forever(self) -> None:
         threading.Event().wait()
+
+
+def sse_arguments(s3: Any, bucket: str) -> dict[str, str]:
+    """Upload arguments naming the bucket's default KMS key, as a careful uploader sends them."""
+    try:
+        rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    except Exception:
+        return {}
+    default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
+    if default.get("SSEAlgorithm") == "aws:kms" and default.get("KMSMasterKeyID"):
+        return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": default["KMSMasterKeyID"]}
+    return {}
 
 
 def _raise(child: Child) -> bool:

@@ -3,9 +3,10 @@
 Reads the mapping Terraform created (batch size, starting position, retries, bisect, response types,
 on-failure destination), polls every shard with GetRecords and invokes the function with batches
 shaped as Lambda delivers them: `eventSourceARN` added and `ApproximateCreationDateTime` as epoch
-seconds. A batch that fails is retried; with `ReportBatchItemFailures` a partial failure retries from
-the lowest failed sequence number; with bisect a failing batch is split; past `MaximumRetryAttempts`
-the batch's description goes to the on-failure destination (SQS). Shards are processed in order.
+seconds. A batch that fails is retried with exponential backoff; with `ReportBatchItemFailures` a
+partial failure retries from the lowest failed sequence number; with bisect a failing batch is
+split; past `MaximumRetryAttempts` the batch's description goes to the on-failure destination
+(SQS). Shards are processed in order.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .lambda_runtime import LambdaRuntime
 
 log = logging.getLogger("riskline.streams")
 POLL_INTERVAL_S = 0.1
+RETRY_BACKOFF_S = 0.5  # doubled on each retry of the same batch, up to the cap
+RETRY_BACKOFF_CAP_S = 30.0
 
 
 def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
@@ -162,7 +165,7 @@ class StreamPoller:
             self.retries += 1
             if self.bisect and outcome == "error" and size > 1:
                 size = (size + 1) // 2
-            self._stop.wait(min(2.0, 0.1 * attempts))
+            self._stop.wait(min(RETRY_BACKOFF_CAP_S, RETRY_BACKOFF_S * 2 ** (attempts - 1)))
 
     def _done(self, batch: list[dict[str, Any]]) -> None:
         if not batch:
