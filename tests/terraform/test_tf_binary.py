@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,30 @@ def test_there_are_terraform_test_suites() -> None:
     assert {rel(d) for d in TEST_DIRS} >= {"stack", "modules/inference", "modules/lambda_function"}
 
 
+@pytest.fixture(scope="module")
+def test_runs(
+    terraform: Terraform, initialised: dict[Path, subprocess.CompletedProcess[str]]
+) -> dict[Path, subprocess.CompletedProcess[str] | None]:
+    """`terraform test` of every suite, run concurrently."""
+
+    def run(workdir: Path) -> subprocess.CompletedProcess[str] | None:
+        if initialised[workdir].returncode != 0:
+            return None
+        return terraform.run(workdir, "test", "-no-color", timeout=600)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(TEST_DIRS, pool.map(run, TEST_DIRS), strict=True))
+
+
 @pytest.mark.parametrize("workdir", TEST_DIRS, ids=rel)
 def test_terraform_test_suite_passes(
-    workdir: Path, terraform: Terraform, initialised: dict[Path, subprocess.CompletedProcess[str]]
+    workdir: Path,
+    initialised: dict[Path, subprocess.CompletedProcess[str]],
+    test_runs: dict[Path, subprocess.CompletedProcess[str] | None],
 ) -> None:
     assert initialised[workdir].returncode == 0, initialised[workdir].stderr
-    result = terraform.run(workdir, "test", "-no-color", timeout=600)
+    result = test_runs[workdir]
+    assert result is not None
     output = result.stdout + result.stderr
     summary = re.search(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", output)
     assert result.returncode == 0 and summary, f"terraform test failed in {rel(workdir)}:\n{output[-6000:]}"

@@ -73,8 +73,10 @@ variables {
   dist_dir    = "../tests/fixtures/packages"
 }
 
-run "names_follow_the_convention" {
+run "names_wiring_and_policies" {
+  # One apply (the stack is ~200 mocked resources); names, contract environment, policies.
   command = apply
+
 
   assert {
     condition     = alltrue([for role, name in output.function_names : name == "riskline-dev-${replace(role, "_", "-")}"])
@@ -110,10 +112,9 @@ run "names_follow_the_convention" {
     condition     = output.warehouse_workgroup_name == "riskline-dev-warehouse"
     error_message = "The warehouse workgroup must be riskline-dev-warehouse when enabled."
   }
-}
 
-run "functions_get_their_contract_environment_and_packages" {
-  command = apply
+  # ---- functions get their contract environment and packages
+
 
   assert {
     condition     = module.functions["ingestion_api"].function_name == "riskline-dev-ingestion-api"
@@ -154,10 +155,9 @@ run "functions_get_their_contract_environment_and_packages" {
     condition     = local.function_settings.routing.handler == "riskline_routing.stream.handler" && local.function_settings.etl_sync.handler == "riskline_etl.sync.handler" && local.function_settings.ingestion_mailroom.handler == "riskline_ingestion.mailroom.handler"
     error_message = "Handlers must match docs/CONTRACTS.md."
   }
-}
 
-run "policies_grant_only_what_each_function_needs" {
-  command = apply
+  # ---- policies grant only what each function needs
+
 
   # etl sync calls the endpoint and nothing else.
   assert {
