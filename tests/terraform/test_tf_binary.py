@@ -54,7 +54,13 @@ def test_every_module_has_the_standard_files_and_readme() -> None:
 
 
 def test_there_are_terraform_test_suites() -> None:
-    assert {rel(d) for d in TEST_DIRS} >= {"stack", "modules/inference", "modules/lambda_function"}
+    assert {rel(d) for d in TEST_DIRS} >= {
+        "stack",
+        "modules/inference",
+        "modules/lambda_function",
+        "envs/dev",
+        "envs/prod",
+    }
 
 
 @pytest.fixture(scope="module")
