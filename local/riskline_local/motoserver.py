@@ -11,6 +11,11 @@ serving:
 - S3 bucket notifications to a function go to the runtime's Lambda Invoke API as asynchronous
   (`Event`) invocations, with moto's own event body.
 
+- bucket policies are stored and returned but not enforced on object requests: moto evaluates
+  their conditions without the request's context (every condition key absent), so a `Deny` with an
+  `...IfExists` condition (e.g. "uploads must name the bucket's KMS key") refuses compliant and
+  non-compliant requests alike.
+
 Run: python -m riskline_local.motoserver --port P --lambda-endpoint http://127.0.0.1:Q
 """
 
@@ -47,6 +52,16 @@ def _detach_event_source_mappings() -> None:
         return esm
 
     lambda_models.LambdaBackend.create_event_source_mapping = create_event_source_mapping
+
+
+def _stop_enforcing_bucket_policies() -> None:
+    from moto.iam.access_control import PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        return PermissionResult.NEUTRAL
+
+    FakeBucket.get_permission = get_permission
 
 
 def _forward_s3_notifications(lambda_endpoint: str) -> None:
@@ -88,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
 
     _detach_event_source_mappings()
+    _stop_enforcing_bucket_policies()
     _forward_s3_notifications(args.lambda_endpoint.rstrip("/"))
 
     from moto.moto_server.threaded_moto_server import MotoRequestHandler
