@@ -30,11 +30,14 @@ locals {
     ]
   }
 
-  # Mail room: read the uploaded CSV, store rows and queue them (no inline scoring).
+  # Mail room: read the uploaded CSV, store rows (one transaction) and queue them (no inline
+  # scoring), write the file's report.
   ingestion_mailroom_policy = {
     Version = "2012-10-17"
     Statement = [
-      { Sid = "ReadMailroomUploads", Effect = "Allow", Action = ["s3:GetObject"], Resource = ["${module.data_lake.bucket_arn}/${module.data_lake.mailroom_prefix}*"] },
+      { Sid = "ReadMailroomUploads", Effect = "Allow", Action = ["s3:GetObject", "s3:GetObjectVersion"], Resource = ["${module.data_lake.bucket_arn}/${module.data_lake.mailroom_prefix}*"] },
+      # The per-file report (docs/CONTRACTS.md, mail room): mailroom/reports/<file name>.json.
+      { Sid = "WriteMailroomReports", Effect = "Allow", Action = ["s3:PutObject"], Resource = ["${module.data_lake.bucket_arn}/mailroom/reports/*"] },
       local.statements.applications_write,
       local.statements.idempotency,
       local.statements.queue_send,

@@ -181,6 +181,12 @@ run "names_wiring_and_policies" {
     error_message = "Ingestion must not delete applications."
   }
 
+  # The mail room reads uploads and writes reports only under the mail-room prefixes.
+  assert {
+    condition     = [for s in jsondecode(local.function_policies.ingestion_mailroom).Statement : s.Resource if contains(s.Action, "s3:PutObject")] == [["arn:aws:s3:::mock-bucket/mailroom/reports/*"]]
+    error_message = "The mail room may write only its reports."
+  }
+
   # The mail room does not score inline.
   assert {
     condition     = !contains(flatten([for s in jsondecode(local.function_policies.ingestion_mailroom).Statement : s.Action]), "lambda:InvokeFunction")
