@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=args.out / "bench.log", level=logging.INFO, force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     options = StackOptions(work_dir=args.out / "stack", concurrency=max(args.concurrency), destroy_on_exit=False)
     with LocalStack(options) as stack:
         workload = build_workload(20000, seed=99)

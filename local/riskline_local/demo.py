@@ -110,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         force=True,
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per stage call is noise
     started = time.monotonic()
     options = StackOptions(
         work_dir=args.out / "stack",

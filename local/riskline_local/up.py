@@ -23,6 +23,7 @@ def main() -> int:
     work_dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(filename=work_dir / "stack.log", level=logging.INFO, force=True,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")  # fmt: skip
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
