@@ -1,17 +1,24 @@
-"""Shared fixtures of the terraform checks: the binary, an offline provider mirror, initialised dirs.
+"""Shared fixtures of the terraform checks: the binary, an offline provider mirror, initialised dirs,
+and the moto apply of envs/local, started first so it overlaps the CPU-bound checks.
 
-Every terraform command runs with its own TF_DATA_DIR under a temporary directory, so the checks
-never touch the `.terraform/` of a checkout someone is working in.
+Every terraform command runs with its own TF_DATA_DIR under a temporary directory, and the moto
+apply runs on a copy of terraform/, so the checks never touch the `.terraform/` or state of a
+checkout someone is working in.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +42,7 @@ class Terraform:
     data_root: Path
 
     def data_dir(self, workdir: Path) -> Path:
-        return self.data_root / rel(workdir).replace("/", "__")
+        return self.data_root / str(workdir).strip("/").replace("/", "__")
 
     def run(
         self, workdir: Path, *args: str, timeout: float = 600, extra_env: dict[str, str] | None = None
@@ -51,16 +58,15 @@ class Terraform:
         )
 
 
-@pytest.fixture(scope="session")
-def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+def _setup_terraform(home: Path) -> Terraform | str:
+    """A Terraform runner, or the reason the binary-based checks cannot run here."""
     binary = shutil.which("terraform")
     if binary is None:
-        pytest.skip(
+        return (
             "terraform binary not on PATH: fmt/validate/test/apply checks skipped (hcl2 and checkov checks still run)"
         )
     if not (MIRROR / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
-        pytest.skip(f"no hashicorp/aws provider mirror at {MIRROR} (set RISKLINE_TF_MIRROR): terraform checks skipped")
-    home = tmp_path_factory.mktemp("tf")
+        return f"no hashicorp/aws provider mirror at {MIRROR} (set RISKLINE_TF_MIRROR): terraform checks skipped"
     # An unpacked filesystem mirror: init symlinks the provider instead of copying 700 MB per dir.
     cli_config = home / "terraformrc"
     cli_config.write_text(
@@ -81,6 +87,18 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
 
 
 @pytest.fixture(scope="session")
+def terraform_or_reason(tmp_path_factory: pytest.TempPathFactory) -> Terraform | str:
+    return _setup_terraform(tmp_path_factory.mktemp("tf"))
+
+
+@pytest.fixture(scope="session")
+def terraform(terraform_or_reason: Terraform | str) -> Terraform:
+    if isinstance(terraform_or_reason, str):
+        pytest.skip(terraform_or_reason)
+    return terraform_or_reason
+
+
+@pytest.fixture(scope="session")
 def initialised(terraform: Terraform) -> dict[Path, subprocess.CompletedProcess[str]]:
     """`terraform init -backend=false` of every module and root, in parallel."""
 
@@ -88,8 +106,7 @@ def initialised(terraform: Terraform) -> dict[Path, subprocess.CompletedProcess[
         return terraform.run(workdir, "init", "-backend=false", "-input=false", "-no-color", timeout=300)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(ALL_DIRS, pool.map(init, ALL_DIRS), strict=True))
-    return results
+        return dict(zip(ALL_DIRS, pool.map(init, ALL_DIRS), strict=True))
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +122,101 @@ def validated(
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(zip(ALL_DIRS, pool.map(validate, ALL_DIRS), strict=True))
+
+
+# ---------------------------------------------------------------- envs/local against moto
+
+
+@dataclass
+class LocalStack:
+    endpoint: str
+    outputs: dict[str, Any] | None = None
+    failure: str | None = None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[Path, list[str], dict[str, str]]:
+    tree = work / "terraform"
+    shutil.copytree(TERRAFORM, tree, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl"))
+    local = tree / "envs" / "local"
+    dist = work / "dist"
+    dist.mkdir()
+    for package in ("ingestion", "etl", "routing"):
+        with zipfile.ZipFile(dist / f"{package}.zip", "w") as archive:
+            archive.writestr("placeholder.py", "def handler(event, context):\n    return {}\n")
+    args = ["-var", f"aws_endpoint={stack.endpoint}", "-var", f"dist_dir={dist}", "-no-color"]
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    state = work / "terraform.tfstate"
+    init = terraform.run(local, "init", "-input=false", "-no-color", f"-backend-config=path={state}", timeout=300)
+    if init.returncode != 0:
+        stack.failure = f"init failed:\n{init.stdout}{init.stderr}"
+        return local, args, env
+    apply = terraform.run(local, "apply", "-auto-approve", "-parallelism=20", *args, timeout=900, extra_env=env)
+    if apply.returncode != 0:
+        stack.failure = f"apply failed:\n{(apply.stdout + apply.stderr)[-8000:]}"
+        return local, args, env
+    output = terraform.run(local, "output", "-json", "-no-color", timeout=120)
+    if output.returncode != 0:
+        stack.failure = f"output failed:\n{output.stderr}"
+        return local, args, env
+    stack.outputs = {name: item["value"] for name, item in json.loads(output.stdout).items()}
+    return local, args, env
+
+
+WANTS_LOCAL_APPLY = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[WANTS_LOCAL_APPLY] = any("test_tf_local_apply" in item.nodeid for item in items)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _local_stack_started(
+    request: pytest.FixtureRequest, terraform_or_reason: Terraform | str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Future[LocalStack] | None]:
+    """Start a moto server and apply envs/local in the background as soon as the session starts
+    (only when the apply test was collected)."""
+    if isinstance(terraform_or_reason, str) or not request.config.stash.get(WANTS_LOCAL_APPLY, False):
+        yield None
+        return
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    stack = LocalStack(endpoint=f"http://127.0.0.1:{port}")
+    work = tmp_path_factory.mktemp("local-env")
+    pool = ThreadPoolExecutor(max_workers=1)
+
+    def run() -> tuple[LocalStack, Path, list[str], dict[str, str]]:
+        local, args, env = _apply_local(terraform_or_reason, work, stack)
+        return stack, local, args, env
+
+    future = pool.submit(run)
+    result: Future[LocalStack] = Future()
+    future.add_done_callback(
+        lambda f: result.set_exception(f.exception()) if f.exception() else result.set_result(f.result()[0])
+    )
+    try:
+        yield result
+    finally:
+        _, local, args, env = future.result()
+        destroy = terraform_or_reason.run(
+            local, "destroy", "-auto-approve", "-refresh=false", "-parallelism=20", *args, timeout=900, extra_env=env
+        )
+        pool.shutdown()
+        server.stop()
+        assert destroy.returncode == 0, (destroy.stdout + destroy.stderr)[-8000:]
+
+
+@pytest.fixture(scope="session")
+def local_stack(terraform: Terraform, _local_stack_started: Future[LocalStack] | None) -> LocalStack:
+    assert _local_stack_started is not None
+    stack = _local_stack_started.result(timeout=1200)
+    assert stack.failure is None, stack.failure
+    return stack

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,7 +9,6 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-LOCAL = Path(__file__).resolve().parents[2] / "terraform" / "envs" / "local"
 CHANNELS = {"webform", "mobile", "chatbot", "phone", "mail"}
 ROLES = {
     "ingestion_api",
@@ -31,53 +26,16 @@ CONTRACT_OUTPUTS = {
 }  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture(scope="module")
+def applied(local_stack: Any) -> tuple[dict[str, Any], str]:
+    """The outputs of envs/local applied to moto (started by conftest at session start)."""
+    assert local_stack.outputs is not None
+    return local_stack.outputs, local_stack.endpoint
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint() -> Any:
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def applied(terraform: Any, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """init + apply envs/local with placeholder zips made here; destroy afterwards."""
-    work = tmp_path_factory.mktemp("local-env")
-    dist = work / "dist"
-    dist.mkdir()
-    for package in ("ingestion", "etl", "routing"):
-        with zipfile.ZipFile(dist / f"{package}.zip", "w") as archive:
-            archive.writestr("placeholder.py", "def handler(event, context):\n    return {}\n")
-    state = work / "terraform.tfstate"
-    args = ["-var", f"aws_endpoint={moto_endpoint}", "-var", f"dist_dir={dist}", "-no-color"]
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-
-    init = terraform.run(
-        LOCAL, "init", "-input=false", "-reconfigure", "-no-color", f"-backend-config=path={state}", timeout=300
-    )
-    assert init.returncode == 0, init.stdout + init.stderr
-    apply = terraform.run(LOCAL, "apply", "-auto-approve", "-parallelism=20", *args, timeout=900, extra_env=env)
-    try:
-        assert apply.returncode == 0, (apply.stdout + apply.stderr)[-8000:]
-        output = terraform.run(LOCAL, "output", "-json", "-no-color", timeout=120)
-        assert output.returncode == 0, output.stderr
-        yield {name: item["value"] for name, item in json.loads(output.stdout).items()}, apply
-    finally:
-        destroy = terraform.run(
-            LOCAL, "destroy", "-auto-approve", "-refresh=false", "-parallelism=20", *args, timeout=900, extra_env=env
-        )
-        assert destroy.returncode == 0, (destroy.stdout + destroy.stderr)[-8000:]
+def moto_endpoint(applied: tuple[dict[str, Any], str]) -> str:
+    return applied[1]
 
 
 def _client(service: str, endpoint: str) -> Any:
