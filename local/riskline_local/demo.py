@@ -96,6 +96,19 @@ def wait_for_drain(
     return last["value"]
 
 
+def queue_depths(stack: LocalStack) -> dict[str, int]:
+    """Messages left in the scoring DLQ and the stream consumer's on-failure queue (both should be 0)."""
+    assert stack.outputs is not None
+    sqs = stack.client("sqs")
+    out = {}
+    for output in ("scoring_dlq_url", "routing_failure_queue_url"):
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=stack.outputs[output], AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        out[output.removesuffix("_url")] = int(attributes["ApproximateNumberOfMessages"])
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     say = print
     try:
@@ -159,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
             faults=faults.summary() if faults else [],
             probabilities=probabilities,
         )
+        dead_letters = queue_depths(stack)
         failed_sends = [s for s in sents if not s.accepted]
         say("")
         for line in summary.text():
@@ -168,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
         if result.missing:
             for store, ids in result.missing.items():
                 say(f"missing from {store}: {len(ids)} (e.g. {', '.join(ids[:3])})")
+        say("dead letters: " + ", ".join(f"{name}={depth}" for name, depth in dead_letters.items()))
         report = summary.write_html(args.out / "report.html")
         say(f"HTML report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
         say(f"stack logs: {stack.log_dir}")

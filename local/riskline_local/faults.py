@@ -36,7 +36,7 @@ class FaultPlan:
     kill_stage_at: float = 0.15
     restart_stage_at: float = 0.25
     slow_endpoint_at: float = 0.40
-    fast_endpoint_at: float = 0.50
+    fast_endpoint_at: float = 0.44
     warehouse_outage_at: float = 0.60
     warehouse_outage_s: float = 15.0
     crash_one_in: int = 15

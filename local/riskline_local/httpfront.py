@@ -24,6 +24,17 @@ class Response:
         return cls(status, json.dumps(doc).encode(), {"Content-Type": "application/json", **(headers or {})})
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up (its read timeout) is normal here: no traceback for a closed connection."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        log.exception("error serving %s", client_address)
+
+
 class Front:
     """Subclasses implement `handle(method, path, query, headers, body) -> Response`."""
 
@@ -57,7 +68,7 @@ class Front:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((LOOPBACK, port), Handler)
+        self._server = _QuietServer((LOOPBACK, port), Handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

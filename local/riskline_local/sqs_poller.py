@@ -6,9 +6,10 @@ with `ReportBatchItemFailures`), none when it fails. Failed messages come back a
 visibility timeout, and the queue's redrive policy moves them to the DLQ after `maxReceiveCount`
 receives (moto applies it on receive).
 
-One local liberty, documented in local/README.md: a cap on the visibility timeout used when
-receiving (`visibility_cap_s`), so a retried message returns within a demo's time rather than after
-the queue's production value (six times the function timeout).
+One local liberty, documented in local/README.md: a failed message is made visible again after
+`retry_base_s`, doubling with each receive (never beyond the queue's own visibility timeout), so a
+retry comes back within a demo's time rather than after the queue's production value (six times the
+function timeout); five failed receives still take a couple of minutes before the DLQ.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class SqsPoller:
         runtime: LambdaRuntime,
         mapping: dict[str, Any],
         region: str = "us-east-1",
-        visibility_cap_s: int | None = None,
+        retry_base_s: int | None = None,
     ) -> None:
         self.sqs = sqs_client
         self.runtime = runtime
@@ -67,7 +68,8 @@ class SqsPoller:
         self.queue_url = sqs_client.get_queue_url(QueueName=self.queue_arn.rsplit(":", 1)[-1])["QueueUrl"]
         attrs = sqs_client.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"])
         queue_visibility = int(attrs["Attributes"].get("VisibilityTimeout", 30))
-        self.visibility_s = min(queue_visibility, visibility_cap_s) if visibility_cap_s else queue_visibility
+        self.visibility_s = queue_visibility
+        self.retry_base_s = retry_base_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._in_flight = False
@@ -96,6 +98,19 @@ class SqsPoller:
                 log.exception("sqs poller error; retrying")
                 self._stop.wait(0.5)
 
+    def _retry_later(self, records: list[dict[str, Any]]) -> None:
+        if not self.retry_base_s:
+            return  # as Lambda: back after the queue's visibility timeout
+        for record in records:
+            receives = int(record["attributes"].get("ApproximateReceiveCount", "1"))
+            delay = min(self.visibility_s, self.retry_base_s * 2 ** (receives - 1))
+            try:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=delay
+                )
+            except Exception:
+                log.exception("could not shorten the visibility of a failed message")
+
     def _poll_once(self) -> None:
         try:
             answer = self.sqs.receive_message(
@@ -118,6 +133,7 @@ class SqsPoller:
             if result.function_error:
                 log.warning("sqs batch of %d failed: %s", len(records), result.payload[:300])
                 self.failed += len(records)
+                self._retry_later(records)
                 return
             failed_ids: set[str] = set()
             if self.partial:
@@ -128,6 +144,7 @@ class SqsPoller:
                     failed_ids = set()
             done = [r for r in records if r["messageId"] not in failed_ids]
             self.failed += len(records) - len(done)
+            self._retry_later([r for r in records if r["messageId"] in failed_ids])
             self.succeeded += len(done)
             for start in range(0, len(done), 10):
                 chunk = done[start : start + 10]

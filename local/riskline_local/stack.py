@@ -48,7 +48,7 @@ class StackOptions:
     model_tarball: Path = ROOT / "build" / "model" / "model.tar.gz"
     terraform_root: Path = ROOT / "terraform" / "envs" / "local"
     concurrency: int = 4  # environments per request-path function (API, etl sync)
-    sqs_visibility_cap_s: int = 10
+    sqs_retry_base_s: int = 5  # a failed scoring message is retried after 5, 10, 20, 40 s
     destroy_on_exit: bool = True
     progress: Callable[[str], None] = field(default=lambda message: print(message, flush=True))
 
@@ -287,7 +287,7 @@ class LocalStack:
                     runtime=self.runtime,
                     mapping=mapping,
                     region=REGION,
-                    visibility_cap_s=self.options.sqs_visibility_cap_s,
+                    retry_base_s=self.options.sqs_retry_base_s,
                 )
         if self.stream_poller is None or self.sqs_poller is None:
             raise RuntimeError("terraform created no event source mapping for the stream or the scoring queue")

@@ -286,7 +286,7 @@ def test_sqs_poller_deletes_only_succeeded_messages(world):
     sqs = moto.client("sqs")
     for body in ["one", "fail", "two"]:
         sqs.send_message(QueueUrl=world["queue_url"], MessageBody=body)
-    poller = SqsPoller(sqs_client=sqs, runtime=world["runtime"], mapping=world["queue_mapping"])
+    poller = SqsPoller(sqs_client=sqs, runtime=world["runtime"], mapping=world["queue_mapping"], retry_base_s=1)
     poller.start()
     try:
         wait_until(lambda: poller.succeeded >= 2 and poller.failed >= 2, timeout=60, what="a failed message retried")

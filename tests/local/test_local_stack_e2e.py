@@ -49,7 +49,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         dist_dir=tmp / "dist",
         model_tarball=model.tarball,
         concurrency=4,
-        sqs_visibility_cap_s=5,
+        sqs_retry_base_s=2,
         destroy_on_exit=False,
         progress=lambda message: None,
     )
