@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             for store, ids in result.missing.items():
                 say(f"missing from {store}: {len(ids)} (e.g. {', '.join(ids[:3])})")
         mail_rows = sum(1 for s in sents if s.submission.channel.value == "mail")
-        say(f"answered PENDING_SCORE at submission and scored later through SQS: {deferred} (plus {mail_rows} mail rows)")
+        say(f"answered PENDING_SCORE at submission, scored later through SQS: {deferred} (+ {mail_rows} mail rows)")
         say("dead letters: " + ", ".join(f"{name}={depth}" for name, depth in dead_letters.items()))
         report = summary.write_html(args.out / "report.html")
         say(f"HTML report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
