@@ -3,38 +3,14 @@ from typing import Any
 
 import pytest
 
+from riskline_schema.examples import webform_submission
+
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def webform_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "applicant": {
-            "first_name": "Ada",
-            "last_name": "Lovelace",
-            "date_of_birth": "1985-03-02",
-            "email": "ada@example.com",
-            "phone": "+1 (555) 010-1234",
-            "national_id": "123-45-6789",
-            "address": {"street": "1 Main St", "city": "Springfield", "state": "il", "postal_code": "62701"},
-        },
-        "annual_income": 85000,
-        "income_verification": "verified",
-        "employment_status": "employed",
-        "employment_length_years": 6,
-        "home_ownership": "mortgage",
-        "debt_to_income": 18.5,
-        "delinquencies_2y": 0,
-        "inquiries_last_12m": 1,
-        "open_credit_lines": 7,
-        "total_credit_lines": 15,
-        "revolving_utilization": 32.0,
-        "credit_history_years": 12.5,
-        "public_record_bankruptcies": 0,
-        "loan_amount": 15000,
-        "loan_term_months": 36,
-        "loan_purpose": "debt_consolidation",
-    }
-    body.update(overrides)
+    body = webform_submission(**overrides)
+    body["applicant"]["address"]["state"] = "il"  # lower case on purpose: the schema normalises it
     return body
 
 

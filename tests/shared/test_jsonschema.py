@@ -21,3 +21,13 @@ def test_webform_schema_forbids_unknown_fields_and_documents_ranges():
     assert schema["additionalProperties"] is False
     assert schema["properties"]["debt_to_income"]["maximum"] == 100
     assert "applicant" in schema["required"]
+
+
+def test_the_documented_example_is_a_valid_submission():
+    from datetime import UTC, datetime
+
+    from riskline_schema.channels import application_from_submission
+
+    (example,) = schemas()["webform-submission"]["examples"]
+    app = application_from_submission(example, application_id="doc-example-1", submitted_at=datetime.now(UTC))
+    assert app.loan_amount == example["loan_amount"]

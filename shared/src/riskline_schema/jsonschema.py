@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from .application import Application, ModelInput
 from .assessment import AuditRequest, RiskAssessment
 from .channels.submission import MobileSubmission, WebFormSubmission
+from .examples import webform_submission
 
 PUBLIC_PAYLOADS: dict[str, type[BaseModel]] = {
     "webform-submission": WebFormSubmission,
@@ -31,6 +32,8 @@ def schemas() -> dict[str, dict[str, Any]]:
         schema = model.model_json_schema(mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://riskline.dev/schema/1.0/{name}.json"
+        if name == "webform-submission":
+            schema["examples"] = [webform_submission()]
         out[name] = schema
     return out
 

@@ -13,6 +13,7 @@ from boto3.dynamodb.types import TypeSerializer
 from moto import mock_aws
 
 from riskline_schema import Application, ApplicationRecord, ApplicationStatus, AuditDecision, RiskAssessment
+from riskline_schema.examples import WEBFORM_PII_VALUES, webform_submission
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 SECOND, TWO_HOURS = timedelta(seconds=1), timedelta(hours=2)
@@ -22,41 +23,13 @@ SECRET_NAME = "riskline-test-applicant-key"
 APPLICANT_SECRET = "test-applicant-hmac-key"
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/riskline-test-applications/stream/2026-11-29T00:00:00.000"
 # Every PII value of `application()`: none may appear in the lake, the warehouse or the logs.
-PII = ("Ada", "Lovelace", "ada@example.com", "123456789", "123-45-6789", "1985-03-02", "1 Main St", "5550101234")
+PII = WEBFORM_PII_VALUES
 
 
 def application(app_id: str, *, channel: str = "webform", submitted_at: datetime = NOW) -> Application:
+    body = webform_submission()
     return Application.model_validate(
-        {
-            "application_id": app_id,
-            "channel": channel,
-            "submitted_at": submitted_at,
-            "applicant": {
-                "first_name": "Ada",
-                "last_name": "Lovelace",
-                "date_of_birth": "1985-03-02",
-                "email": "ada@example.com",
-                "phone": "+1 555 010 1234",
-                "national_id": "123-45-6789",
-                "address": {"street": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701"},
-            },
-            "annual_income": 85000,
-            "income_verification": "verified",
-            "employment_status": "employed",
-            "employment_length_years": 6,
-            "home_ownership": "mortgage",
-            "debt_to_income": 18.5,
-            "delinquencies_2y": 0,
-            "inquiries_last_12m": 1,
-            "open_credit_lines": 7,
-            "total_credit_lines": 15,
-            "revolving_utilization": 32.0,
-            "credit_history_years": 12.5,
-            "public_record_bankruptcies": 0,
-            "loan_amount": 15000,
-            "loan_term_months": 36,
-            "loan_purpose": "debt_consolidation",
-        }
+        body | {"application_id": app_id, "channel": channel, "submitted_at": submitted_at}
     )
 
 
