@@ -27,7 +27,7 @@ define venv_rule
 $(1)/.installed: $(2) $(3)
 	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
 	@$(1)/bin/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(1)/bin/uv pip sync -q --compile-bytecode --python $(1)/bin/python $(2)
+	$(1)/bin/uv pip sync -q --python $(1)/bin/python $(2)
 	@$(1)/bin/uv pip install -q --python $(1)/bin/python uv==$(UV_VERSION)
 	$(if $(4),$(1)/bin/uv pip install -q --python $(1)/bin/python --no-deps $(foreach p,$(4),-e $(p)))
 	@touch $$@
