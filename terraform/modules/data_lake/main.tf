@@ -130,8 +130,10 @@ data "aws_iam_policy_document" "lake" {
     }
   }
 
+  # Uploads without encryption headers get the bucket's default key (SSE-KMS, below); an upload that
+  # names a key must name that one. Both conditions must hold (an absent header is not a foreign key).
   statement {
-    sid       = "DenyUnencryptedOrForeignKeyUploads"
+    sid       = "DenyUploadsNamingForeignKmsKey"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
@@ -142,7 +144,13 @@ data "aws_iam_policy_document" "lake" {
     }
 
     condition {
-      test     = "StringNotEqualsIfExists"
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
       values   = [var.kms_key_arn]
     }
