@@ -140,6 +140,39 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _MotoProcess:
+    """`python -m moto.server` on 127.0.0.1, started now and ready when the constructor returns."""
+
+    def __init__(self, port: int, deadline_s: float = 60.0) -> None:
+        import sys
+        import time
+
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        until = time.monotonic() + deadline_s
+        while time.monotonic() < until:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"moto server exited with {self._proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)  # polling a port with a deadline, not waiting on time
+        self.stop()
+        raise RuntimeError(f"moto server not listening on {port} within {deadline_s} s")
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
 def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[Path, list[str], dict[str, str]]:
     tree = work / "terraform"
     shutil.copytree(TERRAFORM, tree, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl"))
@@ -184,11 +217,11 @@ def _local_stack_started(
     if isinstance(terraform_or_reason, str) or not request.config.stash.get(WANTS_LOCAL_APPLY, False):
         yield None
         return
-    from moto.server import ThreadedMotoServer
-
+    # A moto server in its own process: an in-process ThreadedMotoServer shares moto's global
+    # backends with the `mock_aws` unit tests running meanwhile, whose resets wipe what terraform
+    # created (the destroy then waits on resources that vanished).
     port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server = _MotoProcess(port)
     stack = LocalStack(endpoint=f"http://127.0.0.1:{port}")
     work = tmp_path_factory.mktemp("local-env")
     pool = ThreadPoolExecutor(max_workers=1)
