@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
 
+from .background import BackgroundLoop
 from .lambda_runtime import LambdaRuntime
 
 log = logging.getLogger("riskline.sqs")
@@ -48,7 +48,9 @@ def lambda_sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> d
     }
 
 
-class SqsPoller:
+class SqsPoller(BackgroundLoop):
+    thread_name = "sqs-poller"
+
     def __init__(
         self,
         *,
@@ -70,22 +72,12 @@ class SqsPoller:
         queue_visibility = int(attrs["Attributes"].get("VisibilityTimeout", 30))
         self.visibility_s = queue_visibility
         self.retry_base_s = retry_base_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._in_flight = False
         self._last_empty = False
         self.received = 0
         self.succeeded = 0
         self.failed = 0
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sqs-poller", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=30)
 
     def idle(self) -> bool:
         return self._last_empty and not self._in_flight

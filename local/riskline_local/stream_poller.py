@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from .background import BackgroundLoop
 from .lambda_runtime import LambdaRuntime
 
 log = logging.getLogger("riskline.streams")
@@ -53,7 +53,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-class StreamPoller:
+class StreamPoller(BackgroundLoop):
+    thread_name = "stream-poller"
+
     def __init__(
         self,
         *,
@@ -79,8 +81,7 @@ class StreamPoller:
         self.on_failure_arn = destination
         self.region = region
         self.on_delivered = on_delivered
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._buffer: list[dict[str, Any]] = []
         self._caught_up = False
         self.delivered = 0
@@ -91,15 +92,6 @@ class StreamPoller:
         self.lag_ms: list[float] = []
 
     # -- lifecycle -------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=30)
 
     def idle(self) -> bool:
         """Nothing buffered and the last GetRecords on every shard came back empty."""
