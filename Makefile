@@ -10,11 +10,8 @@ UV         := $(VENV)/bin/uv
 # Our own packages, installed editable (each has its own pyproject for its own deps).
 LOCAL_PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard shared/pyproject.toml functions/*/pyproject.toml model/pyproject.toml))
 
-
-
-# Fragments (one per area) add their targets and may append to TEST_PREREQS.
-TEST_PREREQS := $(VENV)/.installed
--include mk/*.mk
+# `make test` needs the checkov venv (terraform checks) and the sagemaker venv (launch-script tests) too.
+TEST_PREREQS := $(VENV)/.installed .venv-checkov/.installed .venv-sagemaker/.installed
 
 .PHONY: help install test lint fmt lock schemas
 
@@ -55,3 +52,116 @@ lock: ## re-pin requirements/*.txt from requirements/*.in
 
 schemas: $(VENV)/.installed ## regenerate shared/jsonschema/ from the pydantic models
 	$(PY) -m riskline_schema.jsonschema shared/jsonschema
+
+# ---- Model -------------------------------------------------------------------------------------
+# model/: synthetic data, training, the artifact and the serving benchmark.
+MODEL_BUILD   := build/model
+TRAIN_ROWS    ?= 50000
+TRAIN_SEED    ?= 7
+# What the artifact depends on (serving and launch code changes do not retrain).
+MODEL_SOURCES := $(wildcard model/src/riskline_model/*.py model/src/riskline_model/data/*.py model/src/riskline_model/features/*.py)
+# One folder per (rows, seed): changing either regenerates the data and retrains.
+TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)
+
+.PHONY: train bench-serving
+
+$(TRAIN_CHANNEL)/train.jsonl: $(VENV)/.installed $(wildcard model/src/riskline_model/data/*.py)
+	$(PY) -m riskline_model.data generate --rows $(TRAIN_ROWS) --seed $(TRAIN_SEED) --out $@
+
+# The training entry point runs exactly as in a SageMaker job (SM_* variables), then the model dir is packed.
+$(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
+	rm -rf $(MODEL_BUILD)/staging
+	SM_CHANNEL_TRAIN=$(TRAIN_CHANNEL) SM_MODEL_DIR=$(MODEL_BUILD)/staging SM_OUTPUT_DATA_DIR=$(MODEL_BUILD) \
+	  SM_INPUT_CONFIG_DIR=$(MODEL_BUILD)/config SM_OUTPUT_DIR=$(MODEL_BUILD) $(PY) -m riskline_model.train
+	$(PY) -m riskline_model.artifact pack $(MODEL_BUILD)/staging $(MODEL_BUILD)
+
+train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data: build/model/{model.tar.gz,artifact/,metrics.json,report.html}
+
+bench-serving: $(MODEL_BUILD)/model.tar.gz ## serving latency/throughput: both stages over loopback HTTP vs in-process and a gunicorn+gevent+Flask baseline
+	$(PY) bench/serving.py --model-dir $(MODEL_BUILD)/artifact
+
+# ---- Lambda packages, deployment, cold start ---------------------------------------------------
+# Per-function Lambda zips (tools/package.py), per-function deployment and the cold-start benchmark.
+# FN=<name> limits a target to one function (a folder of functions/).
+
+.PHONY: package
+
+package: $(VENV)/.installed ## build dist/<fn>.zip for every function (FN=etl for one) and print each size
+	$(PY) tools/package.py $(FN)
+
+.PHONY: deploy-function
+
+# Builds the zip first so what ships is what the tree holds. DEPLOY_ENV picks terraform/envs/<env> for
+# the function names; DEPLOY_ARGS passes e.g. "--function riskline-dev-etl-sync" or "--s3-bucket <bucket>".
+DEPLOY_ENV ?= dev
+deploy-function: $(VENV)/.installed ## build one function's zip, deploy it, move its `live` alias: make deploy-function FN=etl [DEPLOY_ENV=dev]
+	@test -n "$(FN)" || { echo "usage: make deploy-function FN=<function> [DEPLOY_ENV=dev] [DEPLOY_ARGS=...]"; exit 2; }
+	$(PY) tools/package.py $(FN)
+	$(PY) tools/deploy_function.py $(FN) --env $(DEPLOY_ENV) $(DEPLOY_ARGS)
+
+.PHONY: bench-coldstart
+
+BENCH_RUNS ?= 9
+bench-coldstart: $(VENV)/.installed ## median cold import of each handler from its zip vs `import boto3` (BENCH_RUNS=9)
+	$(PY) tools/package.py $(FN)
+	$(PY) bench/coldstart.py --runs $(BENCH_RUNS) $(FN)
+
+# ---- Ingestion ---------------------------------------------------------------------------------
+# ingestion Lambda (functions/ingestion): its tests and its cold-import figure.
+
+.PHONY: ingestion-test ingestion-import-ratio
+
+ingestion-test: $(VENV)/.installed ## run the ingestion function's tests
+	$(PY) -m pytest tests/functions/ingestion
+
+ingestion-import-ratio: $(VENV)/.installed ## cold import of each ingestion handler as a ratio of `import boto3`
+	$(PY) functions/ingestion/scripts/import_ratio.py
+
+# ---- Routing -----------------------------------------------------------------------------------
+# functions/routing/: the DynamoDB stream consumer (lake + warehouse) and its replay command.
+
+.PHONY: replay-warehouse
+
+# Environment as for the handler: LAKE_BUCKET, LAKE_PREFIX, WAREHOUSE_BACKEND and the REDSHIFT_* or
+# WAREHOUSE_DUCKDB_PATH variables (plus AWS_ENDPOINT_URL_S3 against the local stack).
+replay-warehouse: $(VENV)/.installed ## reload the warehouse from the lake: make replay-warehouse SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD
+	@test -n "$(SINCE)" -a -n "$(UNTIL)" || { echo "usage: make replay-warehouse SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD"; exit 2; }
+	$(PY) -m riskline_routing.replay --since $(SINCE) --until $(UNTIL)
+
+# ---- Terraform ---------------------------------------------------------------------------------
+# Terraform checks (tests/terraform/, pytest driving the terraform binary, checkov and python-hcl2).
+
+.PHONY: tf-check tf-fmt
+
+tf-check: $(VENV)/.installed .venv-checkov/.installed ## terraform fmt/validate/test, checkov, policy scoping and the moto apply of envs/local
+	$(PY) -m pytest tests/terraform
+
+tf-fmt: ## rewrite terraform/ in canonical format (terraform fmt -recursive)
+	terraform fmt -recursive terraform
+
+# ---- Local stack and demo ----------------------------------------------------------------------
+# local/: the embedded local stack (moto + terraform/envs/local + the serving stages + a small Lambda
+# runtime) and the demo. The stack's package is run from local/ with PYTHONPATH (not installed).
+LOCAL_PY          := PYTHONPATH=local $(PY)
+DEMO_APPLICATIONS ?= 2000
+DEMO_CONCURRENCY  ?= 4
+DEMO_FAULTS       ?= 0
+DEMO_SEED         ?= 2026
+BENCH_SECONDS     ?= 20
+BENCH_CONCURRENCY ?= 1 4 8
+
+.PHONY: up demo bench-e2e local-prereqs
+
+# The zips are rebuilt each time (`package` is cheap and deterministic); the model is trained only
+# when build/model/model.tar.gz is missing (order-only prerequisite).
+local-prereqs: $(VENV)/.installed package | build/model/model.tar.gz
+
+up: local-prereqs ## run the local stack in the foreground (moto, terraform apply, endpoint, Lambda runtime); Ctrl-C stops it
+	$(LOCAL_PY) -m riskline_local.up
+
+demo: local-prereqs ## replay DEMO_APPLICATIONS (2000) synthetic applications through every channel and reconcile (DEMO_FAULTS=1 injects faults)
+	DEMO_APPLICATIONS=$(DEMO_APPLICATIONS) DEMO_CONCURRENCY=$(DEMO_CONCURRENCY) DEMO_FAULTS=$(DEMO_FAULTS) \
+	  DEMO_SEED=$(DEMO_SEED) $(LOCAL_PY) -m riskline_local.demo
+
+bench-e2e: local-prereqs ## sustained load through the local API at a few concurrencies: app/s, API p50/p99, stream lag, endpoint p50
+	$(LOCAL_PY) bench/e2e.py --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY)
