@@ -82,3 +82,17 @@ def test_scoring_result_carries_exactly_one_outcome():
         ScoringResult()
     with pytest.raises(ValidationError):
         ScoringResult(assessment=ASSESSMENT, error=error)
+
+
+def test_a_schema_1_0_item_is_still_readable_and_new_writes_carry_the_current_version():
+    record = ApplicationRecord(
+        application=APP, status=ApplicationStatus.SCORED, assessment=ASSESSMENT, created_at=NOW, updated_at=NOW
+    )
+    item = record.to_item()
+    assert item["schema_version"] == "1.1" and item["assessment"]["schema_version"] == "1.1"
+    old = {**item, "schema_version": "1.0", "application": {**item["application"], "schema_version": "1.0"}}
+    old["assessment"] = {**item["assessment"], "schema_version": "1.0"}
+    back = ApplicationRecord.from_item(old)
+    assert back.schema_version == "1.0" and back.assessment.schema_version == "1.0"
+    with pytest.raises(ValidationError, match="schema_version"):
+        ApplicationRecord.from_item({**item, "schema_version": "9.9"})

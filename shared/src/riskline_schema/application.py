@@ -3,7 +3,7 @@
 import re
 import uuid
 from datetime import date
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
@@ -18,7 +18,7 @@ from .enums import (
     IncomeVerification,
     LoanPurpose,
 )
-from .version import SCHEMA_VERSION
+from .version import SCHEMA_VERSION, SchemaVersion
 
 ApplicationId = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$", description="8-64 characters: letters, digits, - and _")
@@ -123,7 +123,7 @@ FINANCIAL_FIELDS: tuple[str, ...] = tuple(FinancialFacts.model_fields)
 class ModelInput(FinancialFacts):
     """The PII-free projection sent to the model: financial facts plus routing context."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
     channel: Channel
 
@@ -131,7 +131,7 @@ class ModelInput(FinancialFacts):
 class Application(FinancialFacts):
     """One application in canonical form, whatever channel it arrived on."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
     channel: Channel
     submitted_at: UtcDatetime

@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 from .application import ApplicationId
 from .base import StrictModel, UtcDatetime, utc_now
 from .enums import TIER_TO_HINT, AuditOutcome, DecisionHint, RiskTier
-from .version import SCHEMA_VERSION
+from .version import SCHEMA_VERSION, SchemaVersion
 
 ReasonCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,47}$")]
 ModelVersion = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:+-]+$")]
@@ -16,7 +16,7 @@ ModelVersion = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-
 class RiskAssessment(StrictModel):
     """The model's verdict. `probability` is the probability that an auditor would reject."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
     probability: float = Field(ge=0, le=1)
     tier: RiskTier
@@ -48,7 +48,7 @@ class AuditRequest(StrictModel):
 class AuditDecision(AuditRequest):
     """An auditor's final accept/reject on one application: the model's training label."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
 
 

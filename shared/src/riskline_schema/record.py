@@ -5,7 +5,7 @@ import hmac
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -13,7 +13,7 @@ from .application import FINANCIAL_FIELDS, Applicant, Application, ApplicationId
 from .assessment import AuditDecision, AuditOutcome, ModelVersion, ReasonCode, RiskAssessment
 from .base import StrictModel, UtcDatetime
 from .enums import ApplicationStatus, Channel, DecisionHint, RiskTier
-from .version import SCHEMA_VERSION
+from .version import SCHEMA_VERSION, SchemaVersion
 
 
 class ApplicationRecord(StrictModel):
@@ -23,7 +23,7 @@ class ApplicationRecord(StrictModel):
     the status index and stream consumers can use them without parsing the maps.
     """
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application: Application
     status: ApplicationStatus
     assessment: RiskAssessment | None = None
@@ -70,7 +70,7 @@ def applicant_key(applicant: Applicant, secret: bytes) -> str:
 class LakeRecord(FinancialFacts):
     """One row of the data lake and the warehouse: no PII, only a keyed applicant hash."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
     applicant_key: str = Field(pattern=r"^[0-9a-f]{64}$")
     channel: Channel
