@@ -16,6 +16,10 @@ T = TypeVar("T")
 LOOPBACK = "127.0.0.1"
 
 
+class ChildExited(RuntimeError):
+    """A child process died while something waited for it: never ready, so waiting on only hides why."""
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -30,7 +34,11 @@ def wait_until(
     interval: float = 0.05,
     what: str = "condition",
 ) -> T:
-    """Poll `condition` until it returns a truthy value; TimeoutError naming `what` past the deadline."""
+    """Poll `condition` until it returns a truthy value; TimeoutError naming `what` past the deadline.
+
+    Errors raised by `condition` count as "not yet" (a server still starting refuses connections),
+    except `ChildExited`, which propagates at once with the child's own reason.
+    """
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while True:
@@ -38,6 +46,8 @@ def wait_until(
             value = condition()
             if value:
                 return value
+        except ChildExited:
+            raise
         except Exception as exc:  # a server still starting answers with connection errors
             last_error = exc
         if time.monotonic() >= deadline:
@@ -91,6 +101,23 @@ class Child:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def ensure_alive(self) -> None:
+        """Raise `ChildExited` with the exit status and the log's tail once the process has ended."""
+        if self.proc is None or self.proc.poll() is None:
+            return
+        code = self.proc.returncode
+        status = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        raise ChildExited(f"{self.name} exited during start-up ({status}); log {self.log_path}:\n{self.log_tail()}")
+
+    def wait_ready(self, probe: Callable[[], T | None], *, timeout: float, what: str | None = None) -> T:
+        """Poll `probe` until it is truthy; fails at once with the child's reason if the child dies first."""
+
+        def ready() -> T | None:
+            self.ensure_alive()
+            return probe()
+
+        return wait_until(ready, timeout=timeout, what=what or self.name)
 
     def kill(self) -> None:
         """SIGKILL at once (a crash, as the fault injector wants it)."""

@@ -27,7 +27,7 @@ from botocore.config import Config
 from .apigw import ApiGatewayFront, load_api_keys, load_routes
 from .lambda_api import LambdaInvokeFront
 from .lambda_runtime import LambdaRuntime
-from .procs import LOOPBACK, Child, free_port, port_open, wait_until
+from .procs import LOOPBACK, Child, free_port, port_open
 from .sagemaker_front import SageMakerFront
 from .sqs_poller import SqsPoller
 from .stages import StageSpec, StageSupervisor
@@ -162,11 +162,7 @@ class LocalStack:
             log_path=self.log_dir / "moto.log",
         ).start()
         self._exit.callback(child.stop)
-        wait_until(
-            lambda: port_open(self.moto_port) or (not child.alive() and _raise(child)),
-            timeout=60,
-            what="the moto server",
-        )
+        child.wait_ready(lambda: port_open(self.moto_port), timeout=60, what="the moto server")
 
     def _destroy(self) -> None:
         if self._terraform is None:
@@ -340,7 +336,3 @@ def sse_arguments(s3: Any, bucket: str) -> dict[str, str]:
     if default.get("SSEAlgorithm") == "aws:kms" and default.get("KMSMasterKeyID"):
         return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": default["KMSMasterKeyID"]}
     return {}
-
-
-def _raise(child: Child) -> bool:
-    raise RuntimeError(f"{child.name} exited during start-up:\n{child.log_tail()}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from .procs import LOOPBACK, Child, free_port, port_open, wait_until
+from .procs import LOOPBACK, Child, free_port, port_open
 
 
 @dataclass
@@ -50,13 +50,12 @@ class StageProcess:
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
+        assert self.child is not None
+
         def ready() -> bool:
-            if self.child is None or not self.child.alive():
-                tail = self.child.log_tail() if self.child else ""
-                raise RuntimeError(f"stage {self.spec.name} exited during start-up:\n{tail}")
             return port_open(self.port) and httpx.get(f"{self.url}/ping", timeout=2).status_code == 200
 
-        wait_until(ready, timeout=timeout, what=f"stage {self.spec.name} /ping")
+        self.child.wait_ready(ready, timeout=timeout, what=f"stage {self.spec.name} /ping")
 
     def kill(self) -> None:
         if self.child:

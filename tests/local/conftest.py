@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "local"))
 
-from riskline_local.procs import Child, free_port, port_open, wait_until  # noqa: E402
+from riskline_local.procs import Child, free_port, port_open  # noqa: E402
 
 
 class MotoServer:
@@ -46,7 +46,7 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer
     server.lambda_port = lambda_port  # type: ignore[attr-defined]
     server.child.start()
     try:
-        wait_until(lambda: port_open(server.port), timeout=30, what="moto server")
+        server.child.wait_ready(lambda: port_open(server.port), timeout=30, what="moto server")
         yield server
     finally:
         server.child.stop()
