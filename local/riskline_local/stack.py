@@ -32,7 +32,7 @@ from .sagemaker_front import SageMakerFront
 from .sqs_poller import SqsPoller
 from .stages import StageSpec, StageSupervisor
 from .stream_poller import StreamPoller
-from .terraform import LocalOutputs, TerraformRunner
+from .terraform import EnvironmentRoot, LocalOutputs
 
 log = logging.getLogger("riskline.stack")
 
@@ -82,7 +82,7 @@ class LocalStack:
         self.sqs_poller: SqsPoller | None = None
         self.warehouse_path = self.work_dir / "warehouse.duckdb"
         self._exit = ExitStack()
-        self._terraform: TerraformRunner | None = None
+        self._terraform: EnvironmentRoot | None = None
         self._tf_vars: dict[str, str] = {}
 
     # -- clients pointed at the local stack -------------------------------------------------------
@@ -120,7 +120,7 @@ class LocalStack:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         for stale in (self.warehouse_path, self.warehouse_path.with_suffix(".duckdb.wal")):
             stale.unlink(missing_ok=True)
-        self._terraform = TerraformRunner(
+        self._terraform = EnvironmentRoot(
             self.options.terraform_root, state_dir=self.work_dir / "terraform", log_path=self.log_dir / "terraform.log"
         )
         self._start_moto()

@@ -9,10 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "local"))
+from riskline_local.procs import Child, free_port, port_open
 
-from riskline_local.procs import Child, free_port, port_open  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class MotoServer:

@@ -8,8 +8,6 @@ checkout someone is working in.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import socket
 import subprocess
@@ -22,9 +20,10 @@ from typing import Any
 
 import pytest
 
+from riskline_local.terraform import EnvironmentRoot, Terraform, TerraformFailed, unavailable_reason
+
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"
-MIRROR = Path(os.environ.get("RISKLINE_TF_MIRROR", "/opt/tf-plugins"))
 
 MODULE_DIRS = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
 ROOT_DIRS = [TERRAFORM / "stack", *sorted(p for p in (TERRAFORM / "envs").iterdir() if p.is_dir())]
@@ -35,55 +34,12 @@ def rel(path: Path) -> str:
     return str(path.relative_to(TERRAFORM))
 
 
-@dataclass(frozen=True)
-class Terraform:
-    binary: str
-    env: dict[str, str]
-    data_root: Path
-
-    def data_dir(self, workdir: Path) -> Path:
-        return self.data_root / str(workdir).strip("/").replace("/", "__")
-
-    def run(
-        self, workdir: Path, *args: str, timeout: float = 600, extra_env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        env = {**self.env, "TF_DATA_DIR": str(self.data_dir(workdir)), **(extra_env or {})}
-        return subprocess.run(
-            [self.binary, f"-chdir={workdir}", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-
 def _setup_terraform(home: Path) -> Terraform | str:
-    """A Terraform runner, or the reason the binary-based checks cannot run here."""
-    binary = shutil.which("terraform")
-    if binary is None:
-        return (
-            "terraform binary not on PATH: fmt/validate/test/apply checks skipped (hcl2 and checkov checks still run)"
-        )
-    if not (MIRROR / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
-        return f"no hashicorp/aws provider mirror at {MIRROR} (set RISKLINE_TF_MIRROR): terraform checks skipped"
-    # An unpacked filesystem mirror: init symlinks the provider instead of copying 700 MB per dir.
-    cli_config = home / "terraformrc"
-    cli_config.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f'    path    = "{MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n'
-        "  }\n}\n"
-    )
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "CHECKPOINT_DISABLE": "1",
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-    }
-    for var in [v for v in env if v.startswith("AWS_ENDPOINT_URL")]:
-        del env[var]
-    return Terraform(binary=binary, env=env, data_root=home / "data")
+    """The project's terraform runner, or the reason the binary-based checks cannot run here."""
+    reason = unavailable_reason()
+    if reason is not None:
+        return f"{reason}: fmt/validate/test/apply checks skipped (hcl2 and checkov checks still run)"
+    return Terraform(home)
 
 
 @pytest.fixture(scope="session")
@@ -173,32 +129,21 @@ class _MotoProcess:
             self._proc.wait()
 
 
-def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[Path, list[str], dict[str, str]]:
+def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[EnvironmentRoot, Path]:
     tree = work / "terraform"
     shutil.copytree(TERRAFORM, tree, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl"))
-    local = tree / "envs" / "local"
+    root = EnvironmentRoot(tree / "envs" / "local", state_dir=work / "state", log_path=work / "terraform.log")
     dist = work / "dist"
     dist.mkdir()
     for package in ("ingestion", "etl", "routing"):
         with zipfile.ZipFile(dist / f"{package}.zip", "w") as archive:
             archive.writestr("placeholder.py", "def handler(event, context):\n    return {}\n")
-    args = ["-var", f"aws_endpoint={stack.endpoint}", "-var", f"dist_dir={dist}", "-no-color"]
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    state = work / "terraform.tfstate"
-    init = terraform.run(local, "init", "-input=false", "-no-color", f"-backend-config=path={state}", timeout=300)
-    if init.returncode != 0:
-        stack.failure = f"init failed:\n{init.stdout}{init.stderr}"
-        return local, args, env
-    apply = terraform.run(local, "apply", "-auto-approve", "-parallelism=20", *args, timeout=900, extra_env=env)
-    if apply.returncode != 0:
-        stack.failure = f"apply failed:\n{(apply.stdout + apply.stderr)[-8000:]}"
-        return local, args, env
-    output = terraform.run(local, "output", "-json", "-no-color", timeout=120)
-    if output.returncode != 0:
-        stack.failure = f"output failed:\n{output.stderr}"
-        return local, args, env
-    stack.outputs = {name: item["value"] for name, item in json.loads(output.stdout).items()}
-    return local, args, env
+    try:
+        root.init(stack.endpoint)
+        stack.outputs = dict(root.apply(stack.endpoint, dist).raw)
+    except TerraformFailed as exc:
+        stack.failure = str(exc)
+    return root, dist
 
 
 WANTS_LOCAL_APPLY = pytest.StashKey[bool]()
@@ -226,9 +171,9 @@ def _local_stack_started(
     work = tmp_path_factory.mktemp("local-env")
     pool = ThreadPoolExecutor(max_workers=1)
 
-    def run() -> tuple[LocalStack, Path, list[str], dict[str, str]]:
-        local, args, env = _apply_local(terraform_or_reason, work, stack)
-        return stack, local, args, env
+    def run() -> tuple[LocalStack, EnvironmentRoot, Path]:
+        root, dist = _apply_local(terraform_or_reason, work, stack)
+        return stack, root, dist
 
     future = pool.submit(run)
     result: Future[LocalStack] = Future()
@@ -238,13 +183,12 @@ def _local_stack_started(
     try:
         yield result
     finally:
-        _, local, args, env = future.result()
-        destroy = terraform_or_reason.run(
-            local, "destroy", "-auto-approve", "-refresh=false", "-parallelism=20", *args, timeout=900, extra_env=env
-        )
-        pool.shutdown()
-        server.stop()
-        assert destroy.returncode == 0, (destroy.stdout + destroy.stderr)[-8000:]
+        _, root, dist = future.result()
+        try:
+            root.destroy(stack.endpoint, dist)
+        finally:
+            pool.shutdown()
+            server.stop()
 
 
 @pytest.fixture(scope="session")
