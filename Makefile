@@ -78,7 +78,7 @@ $(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
 train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data: build/model/{model.tar.gz,artifact/,metrics.json,report.html}
 
 bench-serving: $(MODEL_BUILD)/model.tar.gz ## serving latency/throughput: both stages over loopback HTTP vs in-process and a gunicorn+gevent+Flask baseline
-	$(PY) bench/serving.py --model-dir $(MODEL_BUILD)/artifact
+	PYTHONPATH=local $(PY) bench/serving.py --model-dir $(MODEL_BUILD)/artifact
 
 # ---- Lambda packages, deployment, cold start ---------------------------------------------------
 # Per-function Lambda zips (tools/package.py), per-function deployment and the cold-start benchmark.

@@ -126,17 +126,18 @@ class Child:
             _signal_group(self.proc, signal.SIGKILL)
             self.proc.wait()
 
-    def stop(self, grace: float = 5.0) -> None:
-        """SIGTERM, then SIGKILL after `grace` seconds, like a container runtime."""
-        if not self.alive():
-            return
-        assert self.proc is not None
-        _signal_group(self.proc, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            _signal_group(self.proc, signal.SIGKILL)
-            self.proc.wait()
+    def stop(self, grace: float = 5.0) -> int | None:
+        """SIGTERM, then SIGKILL after `grace` seconds, like a container runtime; the exit status."""
+        if self.proc is None:
+            return None
+        if self.alive():
+            _signal_group(self.proc, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc, signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.returncode
 
     def log_tail(self, lines: int = 30) -> str:
         try:

@@ -15,9 +15,8 @@ import urllib.parse
 import uuid
 from typing import Any
 
-import httpx
-
 from .httpfront import Front, Response
+from .pipeline import ContainerUnreachable, PipelineClient
 from .stages import StageSupervisor
 
 MAX_PAYLOAD = 6 * 1024 * 1024
@@ -33,7 +32,8 @@ class SageMakerFront(Front):
         self.variant = variant
         self.stages = stages
         self.extra_latency_s = 0.0
-        self._client = httpx.Client(timeout=httpx.Timeout(60.0), limits=httpx.Limits(max_connections=64))
+        self._local = threading.local()  # a pipeline client (its keep-alive connections) per serving thread
+        self._clients: list[PipelineClient] = []
         self._lock = threading.Lock()
         self.model_latencies_ms: list[float] = []
         self.errors = 0
@@ -50,24 +50,20 @@ class SageMakerFront(Front):
         if self.extra_latency_s:
             time.sleep(self.extra_latency_s)
         content_type = headers.get("Content-Type") or "application/octet-stream"
-        accept = headers.get("Accept")
+        forwarded = {}
+        if headers.get("X-Amzn-SageMaker-Custom-Attributes"):
+            forwarded["X-Amzn-SageMaker-Custom-Attributes"] = headers["X-Amzn-SageMaker-Custom-Attributes"]
         started = time.perf_counter()
         stages = self.stages.stages
-        for index, stage in enumerate(stages):
-            last = index == len(stages) - 1
-            request_headers = {"Content-Type": content_type}
-            if last and accept:
-                request_headers["Accept"] = accept
-            if headers.get("X-Amzn-SageMaker-Custom-Attributes"):
-                request_headers["X-Amzn-SageMaker-Custom-Attributes"] = headers["X-Amzn-SageMaker-Custom-Attributes"]
-            try:
-                answer = self._client.post(f"{stage.url}/invocations", content=body, headers=request_headers)
-            except httpx.HTTPError as exc:
-                return self._model_error(stage.spec.name, 502, f"container unreachable: {type(exc).__name__}")
-            if answer.status_code >= 300:
-                return self._model_error(stage.spec.name, answer.status_code, answer.text)
-            body = answer.content
-            content_type = answer.headers.get("Content-Type", "application/octet-stream")
+        try:
+            answer = self._pipeline().call(body, content_type, headers.get("Accept"), forwarded)
+        except ContainerUnreachable as exc:
+            name = stages[exc.index].spec.name
+            return self._model_error(name, 502, f"container unreachable: {type(exc.cause).__name__}")
+        if answer.container is not None:
+            message = answer.body.decode(errors="replace")
+            return self._model_error(stages[answer.container].spec.name, answer.status, message)
+        body, content_type = answer.body, answer.content_type
         with self._lock:
             self.model_latencies_ms.append((time.perf_counter() - started) * 1000)
         return Response(
@@ -79,6 +75,14 @@ class SageMakerFront(Front):
                 "x-amzn-RequestId": str(uuid.uuid4()),
             },
         )
+
+    def _pipeline(self) -> PipelineClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = PipelineClient([stage.port for stage in self.stages.stages], timeout_s=60.0)
+            with self._lock:
+                self._clients.append(client)
+        return client
 
     def _model_error(self, container: str, status: int, message: str) -> Response:
         with self._lock:
@@ -98,7 +102,10 @@ class SageMakerFront(Front):
 
     def stop(self) -> None:
         super().stop()
-        self._client.close()
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
 
 def _error(status: int, code: str, message: str) -> Response:

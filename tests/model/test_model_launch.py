@@ -11,8 +11,8 @@ from pathlib import Path
 import boto3
 import pytest
 
+from riskline_local.procs import free_port
 from riskline_model import launch
-from riskline_model.serving.local import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK_PYTHON = ROOT / ".venv-sagemaker/bin/python"
