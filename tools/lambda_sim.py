@@ -3,8 +3,9 @@
 - `/var/task` is the extracted zip; `/var/runtime` provides only what the runtime ships
   (boto3, botocore and their dependencies, copied from the project venv and byte-compiled as the
   runtime's are); nothing else — no site-packages, no editable installs, no PYTHON* variables.
-- The environment carries what Lambda sets (region, function name, POWERTOOLS_*) plus the
-  contract variables from docs/CONTRACTS.md with placeholder values, and no AWS_ENDPOINT_URL*.
+- The environment is the local stack's Lambda environment (`riskline_local.lambda_env`: what Lambda
+  sets) with POWERTOOLS_* and the contract variables from docs/CONTRACTS.md as placeholder values,
+  and no AWS_ENDPOINT_URL*.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "local") not in sys.path:  # the Lambda environment is the local stack's own (not an installed package)
+    sys.path.append(str(ROOT / "local"))
+
+from riskline_local.lambda_env import lambda_environment as lambda_environment_of  # noqa: E402
+
 RUNTIME_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "python-dateutil", "six")
 _HANDLER_ROW = re.compile(
     r"^\|\s*`dist/(?P<fn>[a-z0-9_-]+)\.zip`\s*\|\s*(?P<role>[^|]+?)\s*\|\s*`(?P<handler>[\w.]+)`\s*\|"
@@ -52,31 +58,16 @@ def handler_module_path(handler: str, root: Path = ROOT) -> Path | None:
 
 
 def lambda_environment(function: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """A Lambda-like environment: what the service sets, plus every contract variable."""
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LANG": "en_US.UTF-8",
-        "TZ": ":UTC",
-        "LAMBDA_TASK_ROOT": "/var/task",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-        "AWS_LAMBDA_FUNCTION_NAME": f"riskline-bench-{function}",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        # Placeholder credentials: imports must not need real ones, and nothing may call the metadata service.
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
+    """The local stack's Lambda environment (riskline_local.lambda_env), with every contract variable."""
+    variables = {
         "POWERTOOLS_SERVICE_NAME": function,
         "POWERTOOLS_METRICS_NAMESPACE": "riskline",
         "POWERTOOLS_LOG_LEVEL": "INFO",
-        "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda: no bytecode is ever cached there
+        **_contract_placeholders(),
     }
-    env.update(_contract_placeholders())
-    env.update(extra or {})
-    return env
+    return lambda_environment_of(
+        f"riskline-bench-{function}", variables=variables, overrides=extra, task_root="/var/task", memory_mb=512
+    )
 
 
 def _contract_placeholders(contracts: Path = ROOT / "docs" / "CONTRACTS.md") -> dict[str, str]:

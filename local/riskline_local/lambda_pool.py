@@ -28,6 +28,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .lambda_env import LAMBDA_PATH, lambda_environment
+
 log = logging.getLogger("riskline.lambda")
 
 WORKER_SCRIPT = Path(__file__).with_name("lambda_worker.py")
@@ -120,31 +122,17 @@ class FunctionPool:
         self.cold_starts = 0
 
     def _environment(self, endpoints: Mapping[str, str], code_dir: Path | None, region: str) -> dict[str, str]:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "en_US.UTF-8",
-            "TZ": ":UTC",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "_HANDLER": self.spec.handler,
-            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-            "AWS_LAMBDA_FUNCTION_NAME": self.spec.name,
-            "AWS_LAMBDA_FUNCTION_VERSION": self.spec.version,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.spec.memory_mb),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{self.spec.name}",
-            "AWS_LAMBDA_LOG_STREAM_NAME": f"local/{uuid.uuid4().hex}",
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "AWS_REGION": region,
-            "AWS_DEFAULT_REGION": region,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-        }
-        if code_dir is not None:
-            env["LAMBDA_TASK_ROOT"] = str(code_dir)
-        env.update(self.spec.environment)
-        env.update(endpoints)  # the only override: where boto3 sends each service
-        return env
+        return lambda_environment(
+            self.spec.name,
+            variables=self.spec.environment,
+            overrides=endpoints,  # the only override: where boto3 sends each service
+            handler=self.spec.handler,
+            task_root=str(code_dir) if code_dir is not None else None,
+            version=self.spec.version,
+            memory_mb=self.spec.memory_mb,
+            region=region,
+            path=os.environ.get("PATH", LAMBDA_PATH),
+        )
 
     # -- workers ---------------------------------------------------------------------------------
 
