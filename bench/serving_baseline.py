@@ -23,7 +23,7 @@ from flask import Flask, Response, request
 from riskline_model.artifact import read_metadata
 from riskline_model.explain import top_reasons
 from riskline_model.features.spec import CATEGORICAL, DERIVED, FEATURES, NUMERIC, FeatureSpec
-from riskline_model.tiers import Thresholds
+from riskline_model.tier_model import TierModel
 from riskline_schema import ModelInput
 
 
@@ -83,7 +83,7 @@ def create_app() -> Flask:
 
     else:
         booster = xgb.Booster(params={"nthread": 1}, model_file=str(model_dir / "model.ubj"))
-        thresholds = Thresholds.load(model_dir / "thresholds.json")
+        thresholds = TierModel.load(model_dir).thresholds  # the binary artifact's cut-offs
         version = read_metadata(model_dir)["model_version"]
         codes = [spec.reason_codes[f] for f in spec.features]
         tiers = [("low", "accept"), ("medium", "review"), ("high", "reject")]

@@ -21,3 +21,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> ArtifactPaths:
 @pytest.fixture(scope="session")
 def model_dir(trained: ArtifactPaths) -> Path:
     return trained.unpacked
+
+
+@pytest.fixture(scope="session")
+def graded_trained(tmp_path_factory: pytest.TempPathFactory) -> ArtifactPaths:
+    """The same, trained on the generator's graded labels (low / medium / high, a few percent high)."""
+    out = tmp_path_factory.mktemp("graded")
+    return train_to_dir(out, rows=TRAIN_ROWS, seed=TRAIN_SEED, labels="graded", num_round=120, max_depth=3)
+
+
+@pytest.fixture(scope="session")
+def graded_dir(graded_trained: ArtifactPaths) -> Path:
+    return graded_trained.unpacked

@@ -41,7 +41,7 @@ def test_fairness_gaps_are_the_spread_across_groups():
     p = np.array([0.05, 0.05, 0.9, 0.9, 0.05, 0.5, 0.9, 0.9])
     y = np.array([0, 0, 1, 1, 0, 1, 1, 1])
     g = np.array(["a", "a", "a", "a", "b", "b", "b", "b"])
-    f = fairness(p, y, g, Thresholds(0.1, 0.8, 0.1, 0.7))
+    f = fairness(Thresholds(0.1, 0.8, 0.1, 0.7).tier_index(p), y, g)
     assert f["groups"]["a"]["approval_rate"] == 0.5 and f["groups"]["b"]["approval_rate"] == 0.25
     assert f["approval_rate_gap"] == pytest.approx(0.25)
     assert f["groups"]["b"]["true_positive_rate"] == pytest.approx(2 / 3)

@@ -11,7 +11,7 @@ from riskline_model import artifact
 from riskline_model.data.generator import generate
 from riskline_model.data.labeled import write_rows
 from riskline_model.features.spec import FeatureSpec
-from riskline_model.tiers import Thresholds
+from riskline_model.tier_model import TierModel
 from riskline_model.train import Hyperparameters, main
 
 VERSION = re.compile(r"^riskline-xgb-\d{8}T\d{4}-[0-9a-f]{8}$")
@@ -96,7 +96,9 @@ def test_artifact_loads_and_reproduces_the_reported_metrics(trained, model_dir):
     booster = xgb.Booster(model_file=str(model_dir / artifact.BOOSTER))
     assert booster.attr("model_version") == meta["model_version"]
     spec = FeatureSpec.load(model_dir / artifact.FEATURE_SPEC)
-    thresholds = Thresholds.load(model_dir / artifact.THRESHOLDS)
+    tier_model = TierModel.load(model_dir)
+    assert tier_model.kind == "binary"
+    thresholds = tier_model.thresholds
     assert thresholds.low_below < thresholds.high_at_or_above
     metrics = json.loads((trained.tarball.parent / "metrics.json").read_text())
     assert metrics["model_version"] == meta["model_version"]
@@ -104,6 +106,11 @@ def test_artifact_loads_and_reproduces_the_reported_metrics(trained, model_dir):
     assert 0.7 < metrics["auc"] <= metrics["bayes_auc"] + 0.02
     assert metrics["tier_reject_rates_rise"]
     assert metrics["calibration_error"] < 0.05
+    assert metrics["empty_tiers"] == []
+    # The baselines of the same run stand beside it.
+    assert set(metrics["baselines"]) == {"logistic_regression", "xgboost_plain"}
+    assert all(0.6 < b["auc"] < 1 for b in metrics["baselines"].values())
+    assert metrics["comparison"]["verdict"]
     x = spec.transform_records([generate(1, seed=62)[0].application.to_model_input()])
     assert 0 < float(booster.inplace_predict(x)[0]) < 1
 
@@ -116,7 +123,7 @@ def test_model_version_names_the_time_and_the_data():
 
 def test_report_is_html_with_every_plot(trained):
     html = (trained.tarball.parent / "report.html").read_text()
-    for alt in ("roc", "calibration", "tiers", "importance"):
+    for alt in ("roc", "calibration", "tiers", "importance", "confusion_model", "confusion_xgboost_plain"):
         assert f'alt="{alt}" src="data:image/png;base64,' in html
     assert "Bayes-optimal" in html and "approval-rate gap" in html
     assert np.isfinite(json.loads((trained.tarball.parent / "metrics.json").read_text())["log_loss"])

@@ -42,9 +42,15 @@ def test_unknown_field_is_rejected_with_its_name():
 
 
 def test_out_of_range_values_name_each_field():
-    problems = problems_of(annual_income=-5, debt_to_income=140, loan_term_months=37)
-    assert set(problems) == {"annual_income", "debt_to_income", "loan_term_months"}
+    problems = problems_of(annual_income=-5, debt_to_income=-1, revolving_utilization=1_001, loan_term_months=37)
+    assert set(problems) == {"annual_income", "debt_to_income", "revolving_utilization", "loan_term_months"}
     assert "36" in problems["loan_term_months"]
+
+
+def test_a_debt_to_income_above_100_percent_is_a_real_bureau_value_and_accepted():
+    # Thin incomes push the ratio past 100 % on real files (469 % in the public Lending Club sample).
+    assert make(debt_to_income=469.09).debt_to_income == 469.09
+    assert make(revolving_utilization=180).revolving_utilization == 180
 
 
 def test_nested_pii_errors_use_dotted_paths():
@@ -62,10 +68,18 @@ def test_open_lines_cannot_exceed_total_lines():
     assert any("open_credit_lines" in text for text in problems.values())
 
 
-def test_recent_delinquency_needs_its_month_count():
-    problems = problems_of(delinquencies_2y=2)
-    assert any("months_since_last_delinquency" in text for text in problems.values())
-    assert make(delinquencies_2y=2, months_since_last_delinquency=5).delinquencies_2y == 2
+def test_a_delinquency_without_its_month_count_is_accepted():
+    app = make(delinquencies_2y=2, months_since_last_delinquency=None)
+    assert (app.delinquencies_2y, app.months_since_last_delinquency) == (2, None)
+    # An older last delinquency beside recent ones is also what bureaus report (the two come from different fields).
+    assert make(delinquencies_2y=1, months_since_last_delinquency=38).months_since_last_delinquency == 38
+
+
+def test_impossible_counts_stay_hard_errors():
+    assert set(problems_of(delinquencies_2y=-1, months_since_last_delinquency=-3)) == {
+        "delinquencies_2y",
+        "months_since_last_delinquency",
+    }
 
 
 def test_minors_are_rejected():

@@ -19,7 +19,8 @@ def test_committed_json_schemas_match_the_models():
 def test_webform_schema_forbids_unknown_fields_and_documents_ranges():
     schema = json.loads(render(schemas()["webform-submission"]))
     assert schema["additionalProperties"] is False
-    assert schema["properties"]["debt_to_income"]["maximum"] == 100
+    assert schema["properties"]["debt_to_income"]["maximum"] == 1_000
+    assert schema["properties"]["annual_income"]["minimum"] == 0
     assert "applicant" in schema["required"]
 
 

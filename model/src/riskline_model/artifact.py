@@ -1,8 +1,8 @@
 """The model artifact in SageMaker's layout: files at the root of `model.tar.gz`.
 
-model.ubj            the XGBoost booster (universal binary JSON)
+model.ubj            the XGBoost booster (universal binary JSON); an ordinal model adds model_1.ubj
 feature_spec.json    the fitted feature spec (imputation, codes, ratio constants, reason codes)
-thresholds.json      the tier thresholds chosen on validation data
+tiers.json           the tier model: kind, calibration, policy or cut-offs, grade vocabulary, booster files
 metadata.json        model_version, training-data hash, metrics summary, library versions
 """
 
@@ -21,9 +21,10 @@ from typing import Any
 
 BOOSTER = "model.ubj"
 FEATURE_SPEC = "feature_spec.json"
-THRESHOLDS = "thresholds.json"
+TIERS = "tiers.json"
+LEGACY_THRESHOLDS = "thresholds.json"  # artifacts from before tiers.json: binary, read by serving
 METADATA = "metadata.json"
-FILES = (BOOSTER, FEATURE_SPEC, THRESHOLDS, METADATA)
+FILES = (BOOSTER, FEATURE_SPEC, TIERS, METADATA)  # every artifact has these; tiers.json may name more boosters
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,18 @@ def read_metadata(model_dir: Path) -> dict[str, Any]:
     return json.loads((model_dir / METADATA).read_text())
 
 
+def artifact_files(model_dir: Path) -> list[str]:
+    """Every file of the artifact in `model_dir`, in a stable order."""
+    if not (model_dir / TIERS).is_file() and (model_dir / LEGACY_THRESHOLDS).is_file():
+        return [BOOSTER, FEATURE_SPEC, LEGACY_THRESHOLDS, METADATA]
+    names = list(FILES)
+    if (model_dir / TIERS).is_file():
+        names += [b for b in json.loads((model_dir / TIERS).read_text()).get("boosters", []) if b not in names]
+    return names
+
+
 def check_complete(model_dir: Path) -> None:
-    missing = [name for name in FILES if not (model_dir / name).is_file()]
+    missing = [name for name in artifact_files(model_dir) if not (model_dir / name).is_file()]
     if missing:
         raise FileNotFoundError(f"{model_dir}: model artifact lacks {', '.join(missing)}")
 
@@ -98,7 +109,7 @@ def pack(model_dir: Path, out_dir: Path) -> ArtifactPaths:
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
         tarfile.open(fileobj=gz, mode="w") as tar,
     ):
-        for name in FILES:
+        for name in artifact_files(model_dir):
             info = tar.gettarinfo(str(model_dir / name), arcname=name)
             info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
             with (model_dir / name).open("rb") as fh:

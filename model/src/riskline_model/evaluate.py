@@ -77,9 +77,11 @@ def tier_table(p: np.ndarray, y: np.ndarray, thresholds: Thresholds) -> dict[str
     return out
 
 
-def fairness(p: np.ndarray, y: np.ndarray, group: np.ndarray, thresholds: Thresholds) -> dict[str, Any]:
-    """Approval rate (tier low: auto-accept) and true-positive rate (rejects caught in tier high) by group."""
-    idx = thresholds.tier_index(p)
+def fairness(idx: np.ndarray, y: np.ndarray, group: np.ndarray) -> dict[str, Any]:
+    """Approval rate (tier served low: auto-accept) and true-positive rate (rejects served high) by group.
+
+    `idx` is the tier served per row (0 low, 1 medium, 2 high), `y` 1 where the auditor rejected (or graded high).
+    """
     per_group: dict[str, dict[str, float]] = {}
     for g in sorted(set(group.tolist())):
         m = group == g
@@ -134,5 +136,52 @@ def evaluate(
         metrics["bayes_log_loss"] = log_loss(true_probability, y)
         metrics["auc_ratio_to_bayes"] = metrics["auc"] / metrics["bayes_auc"]
     if protected_group is not None:
-        metrics["fairness"] = fairness(p, y, protected_group, thresholds)
+        metrics["fairness"] = fairness(thresholds.tier_index(p), y, protected_group)
     return metrics
+
+
+def multiclass_log_loss(proba: np.ndarray, y: np.ndarray) -> float:
+    picked = np.clip(proba[np.arange(len(y)), y].astype(np.float64), 1e-7, 1.0)
+    return float(-np.mean(np.log(picked)))
+
+
+def classification(proba: np.ndarray, y: np.ndarray, served: np.ndarray, names: list[str]) -> dict[str, Any]:
+    """Per-class precision/recall/F1, macro-F1, accuracy, one-vs-rest AUCs, log loss, per-class calibration
+    (ECE over 10 equal-mass bins, with the bins), confusion matrix (rows = truth, columns = served)."""
+    y = y.astype(np.int64)
+    served = served.astype(np.int64)
+    k = len(names)
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (y, served), 1)
+    per_class: dict[str, dict[str, float]] = {}
+    auc_ovr: dict[str, float] = {}
+    ece: dict[str, float] = {}
+    reliability: dict[str, list[dict[str, float]]] = {}
+    for c, name in enumerate(names):
+        tp = confusion[c, c]
+        predicted, actual = confusion[:, c].sum(), confusion[c, :].sum()
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[name] = {
+            "precision": float(precision),
+            "recall": float(recall),
+            "f1": float(f1),
+            "support": int(actual),
+            "served": int(predicted),
+        }
+        auc_ovr[name] = auc(proba[:, c], y == c)
+        ece[name], reliability[name] = calibration(proba[:, c].astype(np.float64), (y == c).astype(np.float64))
+    return {
+        "rows": len(y),
+        "accuracy": float(np.trace(confusion) / max(len(y), 1)),
+        "macro_f1": float(np.mean([v["f1"] for v in per_class.values()])),
+        "per_class": per_class,
+        "auc_ovr": auc_ovr,
+        "log_loss": multiclass_log_loss(proba, y),
+        "ece": ece,
+        "max_ece": float(max(ece.values())),
+        "reliability": reliability,
+        "confusion": confusion.tolist(),
+        "served_counts": {name: int(confusion[:, c].sum()) for c, name in enumerate(names)},
+    }

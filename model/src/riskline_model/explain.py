@@ -16,9 +16,13 @@ import xgboost as xgb
 class TreeTable:
     """All trees of a booster as padded (trees, nodes) arrays, ready for vectorised walks."""
 
-    def __init__(self, booster: xgb.Booster) -> None:
+    def __init__(self, booster: xgb.Booster, group: int | None = None) -> None:
+        """`group`: only the trees of that output group (a multi-class booster's class), else all."""
         model = json.loads(booster.save_raw("json"))
-        trees = model["learner"]["gradient_booster"]["model"]["trees"]
+        gbtree = model["learner"]["gradient_booster"]["model"]
+        trees = gbtree["trees"]
+        if group is not None:
+            trees = [t for t, g in zip(trees, gbtree["tree_info"], strict=True) if g == group]
         self.n_features = int(model["learner"]["learner_model_param"]["num_feature"])
         width = max(int(t["tree_param"]["num_nodes"]) for t in trees)
         shape = (len(trees), width)
@@ -92,7 +96,7 @@ def _depth(left: np.ndarray, right: np.ndarray) -> int:
 
 
 def top_reasons(contrib: np.ndarray, codes: list[str], k: int = 3) -> list[list[str]]:
-    """Per row, the codes of the (up to) `k` features pushing hardest toward reject, strongest first."""
+    """Per row, the codes of the (up to) `k` features with the largest positive contributions, strongest first."""
     order = np.argsort(-contrib, axis=1, kind="stable")[:, : k * 2]
     out: list[list[str]] = []
     for r in range(contrib.shape[0]):

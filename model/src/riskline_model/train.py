@@ -27,9 +27,12 @@ import numpy as np
 
 from . import artifact
 from .data.labeled import DEFAULT_REJECT_GRADES, LabeledData, input_files, read_labeled
-from .evaluate import evaluate
-from .features.spec import FeatureSpec
-from .tiers import choose_thresholds
+from .fitting import HEADLINE, comparison_lines, fit_binary, fit_graded, summary_line
+from .grades import DEFAULT_GRADE_MAP, GradeVocabulary
+from .tiers import HIGH_ODDS_RATIO, LOW_ODDS_RATIO
+
+ALLOW_EMPTY_TIERS_ENV = "RISKLINE_ALLOW_EMPTY_TIERS"
+EXIT_EMPTY_TIER = 3
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,16 @@ class Hyperparameters:
     nthread: int = 0  # 0 = every core
     validation_fraction: float = 0.15
     test_fraction: float = 0.15
-    low_max_reject_rate: float = 0.08
-    high_min_reject_rate: float = 0.75
+    low_odds_ratio: float = LOW_ODDS_RATIO  # binary: cut-off targets relative to the base rate (tiers.py)
+    high_odds_ratio: float = HIGH_ODDS_RATIO
     reject_grades: str = ",".join(sorted(DEFAULT_REJECT_GRADES))
+    label_mode: str = "auto"  # auto: grades train the tiers, accept/reject the reject probability; binary: fold
+    grade_map: str = DEFAULT_GRADE_MAP  # the grade vocabulary (grades.py)
+    tier_model: str = "auto"  # graded: softmax, ordinal, or auto (the better validation log loss)
+    tier_policy: str = "expected_cost"  # graded: argmax or expected_cost (policy.py)
+    tier_costs: str = ""  # expected_cost: "c00,c01,c02;c10,...", empty = fitted on validation
+    calibrate: int = 1  # graded: calibrate the tier probabilities on validation
+    allow_empty_tiers: int = 0  # 1: a tier nobody is served in is reported but does not fail the run
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "Hyperparameters":
@@ -62,10 +72,10 @@ class Hyperparameters:
         convert = {int: lambda v: int(float(v)), float: float, str: str}
         return cls(**{k: convert[known[k]](v) for k, v in values.items()})
 
-    def xgb_params(self) -> dict[str, Any]:
-        params = {
-            "objective": "binary:logistic",
-            "eval_metric": "logloss",
+    def xgb_params(self, num_class: int = 0) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "objective": "multi:softprob" if num_class else "binary:logistic",
+            "eval_metric": "mlogloss" if num_class else "logloss",
             "tree_method": "hist",
             "max_depth": self.max_depth,
             "eta": self.eta,
@@ -75,6 +85,8 @@ class Hyperparameters:
             "lambda": self.reg_lambda,
             "seed": self.seed,
         }
+        if num_class:
+            params["num_class"] = num_class
         if self.nthread:
             params["nthread"] = self.nthread
         return params
@@ -108,39 +120,28 @@ def _split(data: LabeledData, hp: Hyperparameters, need_val: bool, need_test: bo
 
 
 def run(paths: Paths, hp: Hyperparameters, trained_at: datetime | None = None) -> TrainResult:
-    """Fit the spec and the booster, choose thresholds, evaluate, and write artifact files and reports."""
-    import xgboost as xgb
-
+    """Fit the spec, the model and the baselines, evaluate, and write artifact files and reports."""
     from .report import write_report
 
     started = time.perf_counter()
     grades = frozenset(g.strip().lower() for g in hp.reject_grades.split(",") if g.strip())
-    data = read_labeled(paths.train, grades)
+    vocabulary = GradeVocabulary.parse(hp.grade_map)
+    data = read_labeled(paths.train, grades, vocabulary)
     train, val, test = _split(data, hp, paths.validation is None, paths.test is None)
-    val = val or read_labeled(paths.validation, grades)  # type: ignore[arg-type]
-    test = test or read_labeled(paths.test, grades)  # type: ignore[arg-type]
+    val = val or read_labeled(paths.validation, grades, vocabulary)  # type: ignore[arg-type]
+    test = test or read_labeled(paths.test, grades, vocabulary)  # type: ignore[arg-type]
+    if hp.label_mode not in ("auto", "binary"):
+        raise ValueError(f"label_mode must be auto or binary, not {hp.label_mode!r}")
+    graded = data.label_kind == "grade" and hp.label_mode == "auto"
 
-    spec = FeatureSpec.fit(train.columns, train.target)
-    x_train, x_val, x_test = (spec.transform(d.columns) for d in (train, val, test))
-    dtrain = xgb.DMatrix(x_train, label=train.target, feature_names=list(spec.features))
-    dval = xgb.DMatrix(x_val, label=val.target, feature_names=list(spec.features))
-    booster = xgb.train(
-        hp.xgb_params(),
-        dtrain,
-        num_boost_round=hp.num_round,
-        evals=[(dval, "validation")],
-        early_stopping_rounds=hp.early_stopping_rounds,
-        verbose_eval=False,
-    )
-    best, best_score = booster.best_iteration + 1, float(booster.best_score)
-    booster = booster[:best]  # keep only the trees early stopping chose
-
-    p_val = booster.inplace_predict(x_val)
-    thresholds = choose_thresholds(p_val, val.target, hp.low_max_reject_rate, hp.high_min_reject_rate)
-    p_test = booster.inplace_predict(x_test)
-    metrics = evaluate(p_test, test.target, thresholds, test.true_probability, test.protected_group)
-    metrics["validation_log_loss"] = best_score
-    gain = booster.get_score(importance_type="total_gain")
+    fitting = fit_graded if graded else fit_binary
+    fitted = fitting(train, val, test, hp, vocabulary)
+    metrics, tier_model = fitted.metrics, fitted.tier_model
+    best = fitted.best_iteration
+    gain: dict[str, float] = {}
+    for b in tier_model.boosters:
+        for k, v in b.get_score(importance_type="total_gain").items():
+            gain[k] = gain.get(k, 0.0) + v
     total_gain = sum(gain.values()) or 1.0
     metrics["feature_importance"] = {
         k: v / total_gain for k, v in sorted(gain.items(), key=lambda kv: -kv[1]) if v / total_gain >= 1e-4
@@ -164,12 +165,13 @@ def run(paths: Paths, hp: Hyperparameters, trained_at: datetime | None = None) -
             "skipped_invalid": data.skipped_rows,
         },
         "label_kind": data.label_kind,
+        "trained_on": "tiers" if graded else "reject probability",
+        "tier_model": tier_model.kind,
         "best_iteration": best,
         "hyperparameters": {f.name: getattr(hp, f.name) for f in fields(hp)},
-        "features": list(spec.features),
-        "metrics": {
-            k: metrics[k] for k in ("auc", "bayes_auc", "log_loss", "calibration_error", "brier") if k in metrics
-        },
+        "features": list(fitted.spec.features),
+        "metrics": {k: metrics[k] for k in HEADLINE if k in metrics},
+        "empty_tiers": metrics["empty_tiers"],
         "libraries": artifact.library_versions(),
         "training_seconds": round(time.perf_counter() - started, 3),
     }
@@ -177,18 +179,16 @@ def run(paths: Paths, hp: Hyperparameters, trained_at: datetime | None = None) -
 
     paths.model_dir.mkdir(parents=True, exist_ok=True)
     paths.output_dir.mkdir(parents=True, exist_ok=True)
-    booster.set_attr(model_version=version)
-    booster.save_model(paths.model_dir / artifact.BOOSTER)
-    spec.save(paths.model_dir / artifact.FEATURE_SPEC)
-    thresholds.save(paths.model_dir / artifact.THRESHOLDS)
+    tier_model.save(paths.model_dir, version)
+    fitted.spec.save(paths.model_dir / artifact.FEATURE_SPEC)
     artifact.write_metadata(paths.model_dir, metadata)
     (paths.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, allow_nan=True) + "\n")
-    write_report(paths.output_dir / "report.html", metrics, metadata, p_test, test.target, test.true_probability)
+    write_report(paths.output_dir / "report.html", metrics, metadata, fitted.plot_inputs)
     return TrainResult(model_dir=paths.model_dir, metrics=metrics, metadata=metadata)
 
 
 def train_to_dir(
-    out_dir: Path | str, rows: int = 5_000, seed: int = 0, **hyperparameters: Any
+    out_dir: Path | str, rows: int = 5_000, seed: int = 0, labels: str = "binary", **hyperparameters: Any
 ) -> artifact.ArtifactPaths:
     """Generate `rows` labeled applications, train on them and pack the artifact, all under `out_dir`:
 
@@ -200,7 +200,7 @@ def train_to_dir(
 
     out = Path(out_dir)
     data_file = out / "data" / "train.jsonl"
-    write_rows(data_file, [item.to_row() for item in generate(rows, seed)])
+    write_rows(data_file, [item.to_row() for item in generate(rows, seed, labels=labels)])
     staging = out / "staging"
     hp = Hyperparameters.from_mapping({"seed": seed, **hyperparameters})
     run(Paths(train=data_file.parent, validation=None, test=None, model_dir=staging, output_dir=out), hp)
@@ -241,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hp", action="append", default=[], metavar="NAME=VALUE", help="hyperparameter (overrides the config file)"
     )
+    parser.add_argument(
+        "--allow-empty-tiers",
+        action="store_true",
+        default=os.environ.get(ALLOW_EMPTY_TIERS_ENV, "") not in ("", "0", "false"),
+        help=f"a tier nobody is served in does not fail the run (also {ALLOW_EMPTY_TIERS_ENV}=1, or the "
+        "allow_empty_tiers hyperparameter)",
+    )
     args = parser.parse_args(argv)
     try:
         values = _read_hyperparameters(args.config_dir)
@@ -258,12 +265,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"training failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     m = result.metrics
-    print(
-        f"trained {m['model_version']}: auc={m['auc']:.4f}"
-        + (f" bayes_auc={m['bayes_auc']:.4f}" if "bayes_auc" in m else "")
-        + f" log_loss={m['log_loss']:.4f} calibration_error={m['calibration_error']:.4f}"
-        + f" best_iteration={result.metadata['best_iteration']}"
-    )
+    print(summary_line(m, result.metadata))
+    for line in comparison_lines(m):
+        print(line)
+    if m["empty_tiers"]:
+        allowed = args.allow_empty_tiers or hp.allow_empty_tiers
+        print(
+            f"EMPTY TIER: no test application is served in tier {', '.join(m['empty_tiers'])}"
+            + (
+                " (allowed by the operator)"
+                if allowed
+                else f"; exit {EXIT_EMPTY_TIER} (allow with --allow-empty-tiers)"
+            ),
+            file=sys.stderr,
+        )
+        if not allowed:
+            return EXIT_EMPTY_TIER
     return 0
 
 

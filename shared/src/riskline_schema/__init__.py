@@ -16,6 +16,7 @@ from .assessment import (
     ScoringError,
     ScoringRequest,
     ScoringResult,
+    TierProbabilities,
 )
 from .base import StrictModel, UtcDatetime, utc_now
 from .enums import (
@@ -66,6 +67,7 @@ __all__ = [
     "ScoringRequest",
     "ScoringResult",
     "StrictModel",
+    "TierProbabilities",
     "UtcDatetime",
     "applicant_key",
     "describe_validation_error",

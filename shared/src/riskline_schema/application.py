@@ -82,6 +82,10 @@ class Applicant(StrictModel):
     ]
 
 
+DEBT_TO_INCOME_MAX = 1_000.0  # percent: ten times the monthly income in debt payments
+UTILIZATION_MAX = 1_000.0  # percent: ten times the credit limit drawn
+
+
 class FinancialFacts(StrictModel):
     """What the model sees: the financial facts, in common consumer-lending vocabulary."""
 
@@ -90,12 +94,18 @@ class FinancialFacts(StrictModel):
     employment_status: EmploymentStatus
     employment_length_years: int = Field(ge=0, le=60)
     home_ownership: HomeOwnership
-    debt_to_income: float = Field(ge=0, le=100, description="monthly debt payments / monthly income, percent")
+    # Ratios have no natural ceiling: a thin income makes debt-to-income pass 100 % on real bureau files.
+    # The upper bounds below only refuse values no bureau produces (and infinities).
+    debt_to_income: float = Field(
+        ge=0, le=DEBT_TO_INCOME_MAX, description="monthly debt payments / monthly income, percent (can pass 100)"
+    )
     delinquencies_2y: int = Field(ge=0, le=50, description="30+ days past-due incidences in the last 2 years")
     inquiries_last_12m: int = Field(ge=0, le=100)
     open_credit_lines: int = Field(ge=0, le=100)
     total_credit_lines: int = Field(ge=0, le=200)
-    revolving_utilization: float = Field(ge=0, le=150, description="revolving balance / credit limit, percent")
+    revolving_utilization: float = Field(
+        ge=0, le=UTILIZATION_MAX, description="revolving balance / credit limit, percent (can pass 100)"
+    )
     credit_history_years: float = Field(ge=0, le=80, description="years since the earliest credit line")
     public_record_bankruptcies: int = Field(ge=0, le=20)
     months_since_last_delinquency: int | None = Field(default=None, ge=0, le=1200)
@@ -108,12 +118,8 @@ class FinancialFacts(StrictModel):
     def _consistent_credit_lines(self) -> Self:
         if self.open_credit_lines > self.total_credit_lines:
             raise ValueError("open_credit_lines cannot exceed total_credit_lines")
-        if self.delinquencies_2y > 0 and (
-            self.months_since_last_delinquency is None or self.months_since_last_delinquency > 24
-        ):
-            raise ValueError(
-                "months_since_last_delinquency must be set and at most 24 when delinquencies_2y is above 0"
-            )
+        # A delinquency without a months-since count is common on bureau files (the count is a separate,
+        # often unreported attribute), so it is not an error: the feature spec treats a missing count as such.
         return self
 
 

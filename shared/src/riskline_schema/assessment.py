@@ -13,8 +13,30 @@ ReasonCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,47}$")]
 ModelVersion = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:+-]+$")]
 
 
+TIER_PROBABILITY_TOLERANCE = 1e-3  # the model rounds each probability to 6 decimals
+
+
+class TierProbabilities(StrictModel):
+    """The model's probability of each risk tier; they sum to 1."""
+
+    low: float = Field(ge=0, le=1)
+    medium: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Self:
+        total = self.low + self.medium + self.high
+        if abs(total - 1.0) > TIER_PROBABILITY_TOLERANCE:
+            raise ValueError(f"tier probabilities must sum to 1 (within {TIER_PROBABILITY_TOLERANCE}), not {total:.6f}")
+        return self
+
+
 class RiskAssessment(StrictModel):
-    """The model's verdict. `probability` is the probability that an auditor would reject."""
+    """The model's verdict. `probability` is the probability that an auditor would reject.
+
+    `tier_probabilities` (schema 1.1, optional: 1.0 records have none) is the model's probability of each
+    tier; `tier` is the one its decision policy serves (see docs/CONTRACTS.md for how a binary model fills it).
+    """
 
     schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
@@ -25,6 +47,7 @@ class RiskAssessment(StrictModel):
     model_version: ModelVersion
     scored_at: UtcDatetime
     latency_ms: float | None = Field(default=None, ge=0, description="endpoint round trip seen by the caller")
+    tier_probabilities: TierProbabilities | None = None
 
     @model_validator(mode="after")
     def _hint_follows_tier(self) -> Self:

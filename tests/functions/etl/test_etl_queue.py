@@ -51,6 +51,14 @@ def test_pending_application_is_scored_and_marked_scored(items, application, sag
     assert raw["status"] == "SCORED"  # the top-level copy the status index reads
 
 
+def test_stored_assessment_keeps_the_tier_probabilities(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    probs = {"low": 0.1, "medium": 0.2, "high": 0.7}
+    sagemaker.script = [endpoint_body(prediction("high", 0.7, tier_probabilities=probs))]
+    assert queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context) == {"batchItemFailures": []}
+    assert read(items).assessment.tier_probabilities.model_dump() == probs
+
+
 def test_duplicate_delivery_of_a_scored_application_changes_nothing(items, application, sagemaker, lambda_context):
     scored = stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID))
     items.put_item(Item=scored.to_item())

@@ -35,6 +35,26 @@ def test_valid_application_is_answered_with_its_assessment(sync_event, lambda_co
     assert assessment.scored_at.tzinfo is not None
 
 
+def test_the_models_tier_probabilities_reach_the_assessment(sync_event, lambda_context, sagemaker):
+    probs = {"low": 0.05, "medium": 0.3, "high": 0.65}
+    sagemaker.script = [endpoint_body(prediction("high", 0.65, tier_probabilities=probs))]
+    assessment = ScoringResult.model_validate(invoke(sync_event, lambda_context)).assessment
+    assert assessment.tier_probabilities.model_dump() == probs
+
+
+def test_a_model_without_tier_probabilities_still_gives_an_assessment(sync_event, lambda_context, sagemaker):
+    sagemaker.script = [endpoint_body(prediction("medium", 0.4))]
+    answer = invoke(sync_event, lambda_context)
+    assert "assessment" in answer and answer["assessment"].get("tier_probabilities") is None
+
+
+def test_tier_probabilities_that_do_not_sum_to_one_are_an_endpoint_error(sync_event, lambda_context, sagemaker):
+    bad = {"low": 0.5, "medium": 0.5, "high": 0.5}
+    sagemaker.script = [endpoint_body(prediction("high", 0.5, tier_probabilities=bad))]
+    answer = invoke(sync_event, lambda_context)
+    assert answer["error"]["kind"] == "endpoint_error" and "tier_probabilities" in answer["error"]["message"]
+
+
 def test_invalid_application_is_answered_invalid_input_naming_the_field(sync_event, lambda_context, sagemaker):
     sync_event["application"]["loan_term_months"] = 37
     sync_event["application"]["surprise"] = 1

@@ -1,9 +1,10 @@
 """`python -m riskline_model.data generate --rows N --seed S --out FILE` writes a labeled training file."""
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
-from .generator import generate
+from .generator import LABEL_MODES, generate
 from .labeled import SUFFIXES, write_rows
 
 
@@ -14,11 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--rows", type=int, default=50_000)
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--out", type=Path, required=True, help=f"file ({', '.join(SUFFIXES)})")
+    gen.add_argument("--labels", choices=LABEL_MODES, default="binary", help="accept/reject or low/medium/high")
     args = parser.parse_args(argv)
-    items = generate(args.rows, args.seed)
+    items = generate(args.rows, args.seed, labels=args.labels)
     write_rows(args.out, [item.to_row() for item in items])
-    rejects = sum(item.label.value == "reject" for item in items)
-    print(f"wrote {len(items)} labeled applications ({rejects / len(items):.1%} rejected) to {args.out}")
+    counts = Counter(item.label.value for item in items)
+    mix = ", ".join(f"{counts[k] / len(items):.1%} {k}" for k in sorted(counts, key=lambda k: -counts[k]))
+    print(f"wrote {len(items)} labeled applications ({mix}) to {args.out}")
     return 0
 
 

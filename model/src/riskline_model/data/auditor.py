@@ -80,3 +80,27 @@ def reject_probability(c: dict[str, np.ndarray]) -> np.ndarray:
     p = (1.0 / (1.0 + np.exp(-(z[:, None] + AUDITOR_LENIENCY[None, :])))).mean(axis=1)
     p = np.where(policy_reject(c), POLICY_REJECT_PROBABILITY, p)
     return (1.0 - LAPSE_RATE) * p + LAPSE_RATE * 0.5
+
+
+# Graded mode: the same latent risk read on an ordinal scale. Each auditor places the case in a tier by
+# two cut points on their own (leniency-shifted) log-odds, a cumulative-logit story; the hard rules send
+# a case to review at least and mostly to high; a lapse is a uniform draw over the three tiers.
+TIER_CUT_MEDIUM = -0.55  # log-odds above which an auditor grades at least "medium"
+TIER_CUT_HIGH = 4.0  # log-odds above which an auditor grades "high" (about 5 % of applications)
+POLICY_HIGH_PROBABILITY = 0.2  # a hard rule's case goes to high this often, otherwise to medium
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def tier_probabilities(c: dict[str, np.ndarray]) -> np.ndarray:
+    """(n, 3) true probabilities of the tiers low, medium, high under the graded story; rows sum to 1."""
+    z = latent_risk(c)[:, None] + AUDITOR_LENIENCY[None, :]
+    at_least_medium = _sigmoid(z - TIER_CUT_MEDIUM).mean(axis=1)
+    high = _sigmoid(z - TIER_CUT_HIGH).mean(axis=1)
+    rule = policy_reject(c)
+    at_least_medium = np.where(rule, 1.0, at_least_medium)
+    high = np.where(rule, np.maximum(high, POLICY_HIGH_PROBABILITY), high)
+    p = np.stack([1.0 - at_least_medium, at_least_medium - high, high], axis=1)
+    return (1.0 - LAPSE_RATE) * p + LAPSE_RATE / 3.0

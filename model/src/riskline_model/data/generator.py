@@ -4,7 +4,8 @@ The financial facts hang off a latent credit quality and a protected group, so t
 the way real ones are (income with employment and age, delinquencies with utilization and
 inquiries, loan size with income and purpose). The protected group is never a model feature: it
 only shifts income a little, the way real proxies leak, so the fairness report has something to
-measure. Labels come from the auditors' story in `auditor.py`.
+measure. Labels come from the auditors' story in `auditor.py`: binary (accept / reject, the
+default) or graded (low / medium / high, a few percent high), each with its true probabilities.
 """
 
 import string
@@ -14,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from riskline_schema import Application, AuditOutcome, AuditRequest, Channel
+from riskline_schema import Application, AuditOutcome, AuditRequest, Channel, RiskTier
 
-from .auditor import reject_probability
+from .auditor import reject_probability, tier_probabilities
+
+LABEL_MODES = ("binary", "graded")
+TIER_ORDER = (RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH)
 
 REFERENCE_TIME = datetime(2026, 11, 1, tzinfo=UTC)  # submissions spread over the 28 days after
 PROTECTED_GROUPS = ("group_a", "group_b")
@@ -79,21 +83,38 @@ EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.test")
 
 @dataclass(frozen=True, slots=True)
 class LabeledApplication:
-    """One synthetic application, the auditor's decision and what the story knows about it."""
+    """One synthetic application, the auditor's decision and what the story knows about it.
+
+    Binary mode: `label` is accept/reject and `true_probability` P(reject). Graded mode: `label` is the
+    tier, `true_tier_probabilities` the true (low, medium, high) probabilities and `true_probability`
+    P(high), the grade that counts as a rejection.
+    """
 
     application: Application
-    label: AuditOutcome
+    label: AuditOutcome | RiskTier
     true_probability: float  # P(auditor rejects | facts), from the generative story
     protected_group: str  # synthetic protected attribute: for the fairness report, never a feature
+    true_tier_probabilities: tuple[float, float, float] | None = None
+
+    @property
+    def outcome(self) -> AuditOutcome:
+        """Accept/reject; a graded decision of tier high counts as a rejection."""
+        if isinstance(self.label, AuditOutcome):
+            return self.label
+        return AuditOutcome.REJECT if self.label is RiskTier.HIGH else AuditOutcome.ACCEPT
 
     def audit_request(self, auditor_id: str = "auditor-01", delay: timedelta = timedelta(hours=4)) -> AuditRequest:
         """The auditor's decision as the body of `PUT /applications/{id}/audit` (for demos and replays)."""
-        return AuditRequest(outcome=self.label, auditor_id=auditor_id, decided_at=self.application.submitted_at + delay)
+        return AuditRequest(
+            outcome=self.outcome, auditor_id=auditor_id, decided_at=self.application.submitted_at + delay
+        )
 
     def to_row(self) -> dict[str, Any]:
         """A flat training-file row: the canonical Application fields plus the label columns."""
         row = self.application.model_dump(mode="json")
         row.update(label=self.label.value, true_probability=self.true_probability, protected_group=self.protected_group)
+        if self.true_tier_probabilities is not None:
+            row.update({f"true_p_{t.value}": p for t, p in zip(TIER_ORDER, self.true_tier_probabilities, strict=True)})
         return row
 
 
@@ -215,12 +236,23 @@ def _application_id(rng: np.random.Generator) -> str:
     return "".join(rng.choice(list(string.hexdigits[:16]), size=32))
 
 
-def generate(n: int, seed: int = 0) -> list[LabeledApplication]:
-    """`n` labeled applications; the same `(n, seed)` always gives the same applications and labels."""
+def generate(n: int, seed: int = 0, labels: str = "binary") -> list[LabeledApplication]:
+    """`n` labeled applications; the same `(n, seed, labels)` always gives the same applications and labels.
+
+    Both label modes draw the same applications (one uniform draw per label), so they differ only in labels.
+    """
+    if labels not in LABEL_MODES:
+        raise ValueError(f"labels must be one of {', '.join(LABEL_MODES)}, not {labels!r}")
     rng = np.random.default_rng(seed)
     cols = financial_columns(n, rng)
-    p_reject = reject_probability(cols)
-    rejected = rng.random(n) < p_reject
+    u = rng.random(n)
+    if labels == "graded":
+        p_tiers = tier_probabilities(cols)
+        tier_index = (u[:, None] >= np.cumsum(p_tiers, axis=1)[:, :2]).sum(axis=1)
+        p_reject = p_tiers[:, 2]
+    else:
+        p_reject = reject_probability(cols)
+        rejected = u < p_reject
     channels = _choice(rng, CHANNEL_WEIGHTS, n)
     offsets = rng.integers(0, 28 * 24 * 3600, size=n)
     facts = [c for c in cols if c not in ("age", "protected_group")]
@@ -240,12 +272,18 @@ def generate(n: int, seed: int = 0) -> list[LabeledApplication]:
             applicant=_identity(rng, int(cols["age"][i]), submitted_at),
             **row,
         )
+        if labels == "graded":
+            label: AuditOutcome | RiskTier = TIER_ORDER[int(tier_index[i])]
+            true_tiers: tuple[float, float, float] | None = tuple(float(v) for v in p_tiers[i])  # type: ignore[assignment]
+        else:
+            label, true_tiers = AuditOutcome.REJECT if rejected[i] else AuditOutcome.ACCEPT, None
         out.append(
             LabeledApplication(
                 application=application,
-                label=AuditOutcome.REJECT if rejected[i] else AuditOutcome.ACCEPT,
+                label=label,
                 true_probability=float(p_reject[i]),
                 protected_group=str(cols["protected_group"][i]),
+                true_tier_probabilities=true_tiers,
             )
         )
     return out

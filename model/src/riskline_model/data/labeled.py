@@ -2,8 +2,10 @@
 
 Any such file trains, not only the generator's: JSON Lines, CSV or Parquet. Only the financial
 facts and the label are read; identity fields may be present (and are ignored) or absent.
-Labels are binary (accept/reject, 0/1, true/false) or a multi-tier grade (low/medium/high or A-G);
-a grade becomes "reject" when it is one of the reject grades.
+Labels are binary (accept/reject, 0/1, true/false) or a grade of the grade vocabulary (low/medium/high
+or A-G, see `grades.py`). A grade keeps its tier (`LabeledData.tier`) and also folds to a binary
+target: "reject" when it is one of the reject grades. The generator's graded files carry the true
+tier probabilities (`true_p_low`, `true_p_medium`, `true_p_high`), read when every row has them.
 """
 
 import json
@@ -18,6 +20,8 @@ from pydantic import ValidationError
 
 from riskline_schema import FINANCIAL_FIELDS, FinancialFacts
 
+from ..grades import DEFAULT_GRADE_MAP, TIER_NAMES, GradeVocabulary
+
 BINARY_LABELS = {
     "reject": 1,
     "rejected": 1,
@@ -31,7 +35,7 @@ BINARY_LABELS = {
     "no": 0,
 }
 DEFAULT_REJECT_GRADES = frozenset({"high", "e", "f", "g"})
-GRADE_SETS = (frozenset({"low", "medium", "high"}), frozenset("abcdefg"))
+TRUE_TIER_COLUMNS = tuple(f"true_p_{t}" for t in TIER_NAMES)
 SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv", ".parquet")
 
 
@@ -49,6 +53,8 @@ class LabeledData:
     true_probability: np.ndarray | None
     skipped_rows: int
     label_kind: str  # "binary" or "grade"
+    tier: np.ndarray | None = None  # grades only: 0 = low, 1 = medium, 2 = high
+    true_tier_probability: np.ndarray | None = None  # (rows, 3), when the file carries the story's truth
 
     def __len__(self) -> int:
         return len(self.target)
@@ -61,6 +67,8 @@ class LabeledData:
             true_probability=None if self.true_probability is None else self.true_probability[idx],
             skipped_rows=0,
             label_kind=self.label_kind,
+            tier=None if self.tier is None else self.tier[idx],
+            true_tier_probability=None if self.true_tier_probability is None else self.true_tier_probability[idx],
         )
 
 
@@ -120,12 +128,18 @@ def _label_value(raw: Any) -> str:
     return str(raw).strip().lower()
 
 
-def read_labeled(location: Path, reject_grades: frozenset[str] = DEFAULT_REJECT_GRADES) -> LabeledData:
+def read_labeled(
+    location: Path,
+    reject_grades: frozenset[str] = DEFAULT_REJECT_GRADES,
+    vocabulary: GradeVocabulary | None = None,
+) -> LabeledData:
     """Read and validate every row; rows whose facts fail validation are skipped and counted."""
+    vocabulary = vocabulary or GradeVocabulary.parse(DEFAULT_GRADE_MAP)
     facts: list[dict[str, Any]] = []
     labels: list[str] = []
     groups: list[Any] = []
     probs: list[Any] = []
+    tier_probs: list[Any] = []
     skipped = 0
     for path in input_files(location):
         for number, record in enumerate(_read_records(path), start=1):
@@ -140,16 +154,24 @@ def read_labeled(location: Path, reject_grades: frozenset[str] = DEFAULT_REJECT_
             labels.append(_label_value(record["label"]))
             groups.append(record.get("protected_group"))
             probs.append(record.get("true_probability"))
+            tier_probs.append([record.get(c) for c in TRUE_TIER_COLUMNS])
     if not facts:
         raise LabeledDataError(f"{location}: no valid rows")
 
     kinds = set(labels)
+    tier = None
     if kinds <= BINARY_LABELS.keys():
         target, kind = np.array([BINARY_LABELS[v] for v in labels], dtype=np.int8), "binary"
-    elif any(kinds <= grades for grades in GRADE_SETS):
+    elif vocabulary.covers(kinds):
         target, kind = np.array([v in reject_grades for v in labels], dtype=np.int8), "grade"
+        tier = vocabulary.tier_index(labels)
     else:
-        raise LabeledDataError(f"{location}: labels {sorted(kinds)[:8]} are neither accept/reject nor a grade")
+        unknown = sorted(kinds - BINARY_LABELS.keys() - vocabulary.mapping.keys())
+        raise LabeledDataError(
+            f"{location}: labels {unknown[:8]} are neither accept/reject nor a grade of the vocabulary"
+            f" ({', '.join(sorted(vocabulary.mapping))})"
+        )
+    has_truth = all(v is not None for row in tier_probs for v in row)
 
     columns = {f: np.array([row[f] for row in facts], dtype=object) for f in FINANCIAL_FIELDS}
     return LabeledData(
@@ -159,4 +181,6 @@ def read_labeled(location: Path, reject_grades: frozenset[str] = DEFAULT_REJECT_
         true_probability=np.array(probs, dtype=float) if all(p is not None for p in probs) else None,
         skipped_rows=skipped,
         label_kind=kind,
+        tier=tier,
+        true_tier_probability=np.array(tier_probs, dtype=float) if has_truth and tier is not None else None,
     )

@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+EXIT_SOME_REFUSED = 2  # the good rows were scored, some rows were not: see the errors file
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m riskline_model.serving")
@@ -14,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("input", type=Path)
     batch.add_argument("output", type=Path)
     batch.add_argument("--model-dir", type=Path, default=Path(os.environ.get("RISKLINE_MODEL_DIR", "/opt/ml/model")))
+    batch.add_argument("--errors", type=Path, default=None, help="bad lines' numbers and reasons (OUT.errors.jsonl)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from .server import serve
@@ -23,11 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     from .batch import score_file
 
     try:
-        count = score_file(args.model_dir, args.input, args.output)
+        result = score_file(args.model_dir, args.input, args.output, errors=args.errors)
     except (ValueError, FileNotFoundError) as exc:
         print(f"batch failed: {exc}", file=sys.stderr)
         return 1
-    print(f"scored {count} applications into {args.output}")
+    print(f"scored {result.scored} applications into {args.output}; refused {result.refused}", end="")
+    if result.refused:
+        print(f" (line numbers and reasons in {result.errors_path})")
+        return EXIT_SOME_REFUSED
+    print()
     return 0
 
 

@@ -19,7 +19,7 @@ from .protocol import CSV, JSON, JSONLINES, BadRequest, accepted, media_type
 _MANY = TypeAdapter(list[ModelInput])
 
 
-def _problems(exc: ValidationError, prefix: str = "") -> str:
+def problems_text(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc, prefix))
 
 
@@ -33,7 +33,7 @@ def parse(body: bytes, content_type: str) -> list[ModelInput]:
                 return _MANY.validate_json(body)
             return [ModelInput.model_validate_json(body)]
         except ValidationError as exc:
-            raise BadRequest(_problems(exc)) from None
+            raise BadRequest(problems_text(exc)) from None
     if content_type == JSONLINES:
         inputs = []
         for number, line in enumerate(body.splitlines(), start=1):
@@ -42,7 +42,7 @@ def parse(body: bytes, content_type: str) -> list[ModelInput]:
             try:
                 inputs.append(ModelInput.model_validate_json(line))
             except ValidationError as exc:
-                raise BadRequest(f"line {number}: {_problems(exc)}") from None
+                raise BadRequest(f"line {number}: {problems_text(exc)}") from None
         return inputs
     raise BadRequest(f"unsupported content type {content_type!r}: send {JSON} or {JSONLINES}", status=415)
 

@@ -1,8 +1,10 @@
-"""Stage 2: feature rows as CSV -> probability, tier, decision hint, reason codes, model version.
+"""Stage 2: feature rows as CSV -> probability, tier, tier probabilities, decision hint, reasons, version.
 
-The booster is loaded once per worker with one thread (a worker per CPU serves in parallel);
-each request runs `inplace_predict` on a float32 array (no DMatrix) and the reason codes come from
-per-feature path contributions computed in numpy (see `explain.py`).
+The artifact's tier model (`tier_model.py`: binary, softmax or ordinal) is loaded once per worker
+with one thread (a worker per CPU serves in parallel); each request runs `inplace_predict` on a
+float32 array (no DMatrix). The reason codes explain the tier served: per-feature path
+contributions computed in numpy (see `explain.py`) of the margin that put the application in that
+tier (binary: toward reject; graded: this tier over the one below it).
 """
 
 import json
@@ -11,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xgboost as xgb
 
 from riskline_schema import TIER_TO_HINT
 
-from ..artifact import BOOSTER, FEATURE_SPEC, THRESHOLDS, check_complete, read_metadata
+from ..artifact import FEATURE_SPEC, check_complete, read_metadata
 from ..explain import TreeTable, top_reasons
 from ..features.spec import FeatureSpec
-from ..tiers import TIERS, Thresholds
+from ..tier_model import TierModel
+from ..tiers import TIERS
 from .protocol import CSV, JSON, JSONLINES, BadRequest, accepted, media_type
 
 TIER_NAMES = [t.value for t in TIERS]
@@ -65,42 +67,58 @@ class Scorer:
 
     supported_accept = (JSON, JSONLINES)
 
-    def __init__(self, booster: xgb.Booster, spec: FeatureSpec, thresholds: Thresholds, model_version: str) -> None:
-        booster.set_param({"nthread": 1})
-        self.booster = booster
+    def __init__(self, model: TierModel, spec: FeatureSpec, model_version: str) -> None:
+        for booster in model.boosters:
+            booster.set_param({"nthread": 1})
+        self.model = model
+        self.thresholds = model.thresholds  # binary artifacts
         self.spec = spec
-        self.thresholds = thresholds
         self.model_version = model_version
-        self.trees = TreeTable(booster)
+        if model.kind == "softmax":  # one table per class: the trees of that output group
+            self.tables = [TreeTable(model.boosters[0], group=g) for g in range(len(TIERS))]
+        else:
+            self.tables = [TreeTable(b) for b in model.boosters]
+        self.trees = self.tables[0]
+        self.explain_weights = model.explain_weights  # (tier served, margin group)
         self.codes = [spec.reason_codes[f] for f in spec.features]
-        if self.trees.n_features != spec.n_features:
+        if any(t.n_features != spec.n_features for t in self.tables):
             raise ValueError(f"booster has {self.trees.n_features} features, spec {spec.n_features}")
 
     @classmethod
     def load(cls, model_dir: Path) -> "Scorer":
         check_complete(model_dir)
-        booster = xgb.Booster(params={"nthread": 1}, model_file=str(model_dir / BOOSTER))
         return cls(
-            booster,
+            TierModel.load(model_dir, nthread=1),
             FeatureSpec.load(model_dir / FEATURE_SPEC),
-            Thresholds.load(model_dir / THRESHOLDS),
             read_metadata(model_dir)["model_version"],
         )
 
+    def explain(self, x: np.ndarray, served: np.ndarray) -> np.ndarray:
+        """(rows, features) contributions to the margin that put each row in the tier it is served."""
+        if len(self.tables) == 1:
+            return self.tables[0].contributions(x)
+        weights = self.explain_weights[served]  # (rows, groups)
+        out = np.zeros((x.shape[0], self.spec.n_features))
+        for g, table in enumerate(self.tables):
+            if np.any(weights[:, g]):
+                out += table.contributions(x) * weights[:, g : g + 1]
+        return out
+
     def predict(self, x: np.ndarray) -> list[dict[str, Any]]:
         """One prediction per feature row, in row order."""
-        p = self.booster.inplace_predict(x, validate_features=False)
-        tiers = self.thresholds.tier_index(p).tolist()
-        reasons = top_reasons(self.trees.contributions(x), self.codes, REASONS_PER_ROW)
+        p, tier_p = self.model.probabilities(self.model.margins(x))
+        served = self.model.serve(p, tier_p)
+        reasons = top_reasons(self.explain(x, served), self.codes, REASONS_PER_ROW)
         return [
             {
                 "probability": round(prob, 6),
                 "tier": TIER_NAMES[t],
+                "tier_probabilities": {"low": round(lo, 6), "medium": round(me, 6), "high": round(hi, 6)},
                 "decision_hint": HINT_NAMES[t],
                 "reason_codes": r,
                 "model_version": self.model_version,
             }
-            for prob, t, r in zip(p.tolist(), tiers, reasons, strict=True)
+            for prob, t, (lo, me, hi), r in zip(p.tolist(), served.tolist(), tier_p.tolist(), reasons, strict=True)
         ]
 
     def invoke(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, str]:
