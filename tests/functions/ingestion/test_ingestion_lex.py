@@ -158,3 +158,16 @@ def test_a_missing_value_for_a_defined_but_unfilled_slot_is_elicited(world, scor
 
     assert answer["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "annualIncome"}
     assert world.nothing_written()
+
+
+def test_a_second_application_in_the_same_session_and_request_is_stored_and_answered_on_its_own(
+    world, scorer, context, lex_event
+):
+    first = lex.handler(lex_event(), context)
+    second = lex.handler(lex_event(loan_amount="4000", loan_purpose="car"), context)
+
+    first_id = first["sessionState"]["sessionAttributes"]["application_id"]
+    second_id = second["sessionState"]["sessionAttributes"]["application_id"]
+    assert first_id != second_id
+    assert second_id in second["messages"][0]["content"]
+    assert {item["application_id"]["S"] for item in world.items()} == {first_id, second_id}

@@ -9,7 +9,7 @@ slots) is delegated back to the bot on a dialog hook and answered ElicitIntent a
 
 from typing import Any
 
-from riskline_schema import new_application_id, utc_now
+from riskline_schema import Application, new_application_id, utc_now
 from riskline_schema.channels import (
     InvalidPayload,
     application_from_lex,
@@ -24,7 +24,7 @@ from . import observability as obs
 from . import service, wiring
 from .answers import SubmissionAnswer
 from .errors import Conflict, StoreUnavailable
-from .idempotency import digest, fingerprint, run_once
+from .idempotency import content_of, digest, run_once
 from .observability import logger, traced
 from .redaction import safe_field
 
@@ -32,13 +32,12 @@ CHANNEL = "chatbot"
 NOT_AN_APPLICATION = 'I can take a loan application for you. Say "I want to apply for a loan" to start.'
 
 
-def _key(event: dict[str, Any]) -> str:
-    """One answer per Lex request: its session and originating request id, else the slots it carried."""
+def _key(event: dict[str, Any], application: Application) -> str:
+    """One answer per application in a Lex request: a redelivery (same session, request and answers)
+    gets the first answer; another application in the same session or request is a new one."""
     session = event.get("sessionId", "")
-    request_id = (event.get("sessionState") or {}).get("originatingRequestId")
-    if request_id:
-        return digest("lex", session, request_id)
-    return digest("lex", session, fingerprint((event.get("sessionState") or {}).get("intent")))
+    request_id = (event.get("sessionState") or {}).get("originatingRequestId") or ""
+    return digest("lex", session, request_id, content_of(application))
 
 
 def _intent_name(event: dict[str, Any]) -> str:
@@ -98,7 +97,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return _ask_again(event, error)
     logger.set_correlation_id(application.application_id)
     try:
-        answer = run_once(_key(event), lambda: service.submit(application, wiring.intake()), SubmissionAnswer, context)
+        answer = run_once(
+            _key(event, application), lambda: service.submit(application, wiring.intake()), SubmissionAnswer, context
+        )
     except (StoreUnavailable, Conflict) as error:
         logger.warning("application not taken", extra={"code": error.code})
         return lex_close(
