@@ -297,3 +297,13 @@ def event_json() -> Callable[[str], Any]:
 def empty_world() -> Callable[[World], None]:
     """Empty the tables and bucket between examples of a property test (the world outlives them)."""
     return _empty
+
+
+@pytest.fixture
+def audit_as(call_api: Callable[..., tuple[int, Any]]) -> Callable[..., tuple[int, Any]]:
+    """Record an auditor's decision through the audit route."""
+
+    def audit(application_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+        return call_api("PUT", f"/applications/{application_id}/audit", {"auditor_id": "auditor.jane", **body})
+
+    return audit

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
 
-from riskline_schema import AuditRequest, FieldProblem, describe_validation_error, utc_now
+from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
 from . import payloads, service, wiring
@@ -103,18 +103,36 @@ def post_application():
     obs.count(obs.RECEIVED, app.context["channel"])
     application = payloads.submission(body, utc_now())
     logger.set_correlation_id(application.application_id)
-    key, payload = _idempotency_key("/applications", body) or (payloads.natural_key(application), None)
-    answer = run_once(
-        key, lambda: service.submit(application, wiring.intake()), SubmissionAnswer, app.lambda_context, payload
-    )
-    if answer.application_id != application.application_id:
-        logger.set_correlation_id(answer.application_id)
-        logger.info("duplicate submission answered with the first one's answer")
+    header = _idempotency_key("/applications", body)
+    if header is None:
+        answer = _submit_or_amend(application)
+    else:  # a retried request (same header, same body) gets its first answer, amendments included
+        key, payload = header
+        answer = run_once(key, lambda: _submit_or_amend(application), SubmissionAnswer, app.lambda_context, payload)
+    # A correction scored inline changed an existing resource (200); a duplicate gets the first status.
+    status = (200 if answer.amended else 201) if answer.is_scored else 202
     return _json(
-        201 if answer.is_scored else 202,
+        status,
         answer.model_dump(mode="json", exclude_none=True),
         {"Location": f"/applications/{answer.application_id}"},
     )
+
+
+def _submit_or_amend(application: Application) -> SubmissionAnswer:
+    """New natural key: a new application. Known one: the same submission again, or a correction of it."""
+    intake = wiring.intake()
+    first = run_once(
+        payloads.natural_key(application),
+        lambda: service.submit(application, intake),
+        SubmissionAnswer,
+        app.lambda_context,
+    )
+    if first.application_id == application.application_id:
+        return first
+    logger.set_correlation_id(first.application_id)
+    answer = service.resubmit(first.application_id, application, intake)
+    logger.info("resubmission answered", extra={"amended": answer.amended, "version": answer.version})
+    return answer
 
 
 @app.post("/applications/batch")
