@@ -292,7 +292,7 @@ def test_the_same_idempotency_key_from_two_api_keys_is_two_requests(world, score
     # Different loans, so only the header's scope could make them one request (a reused key → 409).
     first = make_rest_event(body=webform(), headers={"Idempotency-Key": "abc-1"})
     second = make_rest_event(body=webform(loan_amount=20000), headers={"Idempotency-Key": "abc-1"})
-    second["requestContext"]["identity"] |= {"apiKey": "mobile-key-fedcba9876543210", "apiKeyId": "z9y8x7w6v5"}
+    second["requestContext"]["identity"] |= {"apiKey": "webform-key-rotated-fedcba98", "apiKeyId": "z9y8x7w6v5"}
 
     answers = [json.loads(api.handler(event, context)["body"]) for event in (first, second)]
 

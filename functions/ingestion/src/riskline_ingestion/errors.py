@@ -25,6 +25,16 @@ class MalformedRequest(IngestionError):
     status, code = 400, "malformed_request"
 
 
+class Forbidden(IngestionError):
+    """The caller is authenticated but may not do this (a channel's key used for another channel)."""
+
+    status, code = 403, "forbidden"
+
+
+class ChannelMismatch(Forbidden):
+    code = "channel_mismatch"
+
+
 class NotFound(IngestionError):
     status, code = 404, "not_found"
 
