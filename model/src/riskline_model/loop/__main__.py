@@ -1,0 +1,90 @@
+"""`python -m riskline_model.loop <command>`: the learning loop's steps, one command each.
+
+    trainset   build the labelled, time-split training set from the lake
+
+Exit status: 0 done, 2 bad arguments or unreadable input, 3 refused (the message says why).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from . import lake
+from .trainset import TrainsetConfig, TrainsetRefused, build_trainset
+
+EXIT_BAD_INPUT = 2
+EXIT_REFUSED = 3
+
+
+def _default_lake() -> str:
+    """`RISKLINE_LAKE`, else the SageMaker Processing input mount."""
+    return os.environ.get("RISKLINE_LAKE", str(lake.PROCESSING_INPUT))
+
+
+def _timestamp(value: str) -> datetime:
+    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a timezone (e.g. 2026-12-01T00:00:00Z)")
+    return stamp
+
+
+def _add_trainset(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("trainset", help="build the training set from the lake")
+    p.add_argument("--lake", default=_default_lake(), help="lake folder or s3://bucket/prefix (default %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("/opt/ml/processing/output"), help="output folder")
+    p.add_argument("--since", type=date.fromisoformat, help="first dt= partition to read (YYYY-MM-DD)")
+    p.add_argument("--until", type=date.fromisoformat, help="last dt= partition to read (YYYY-MM-DD)")
+    p.add_argument("--holdout-fraction", type=float, default=TrainsetConfig.holdout_fraction)
+    p.add_argument("--holdout-days", type=float, help="hold out the last N days instead of a fraction")
+    p.add_argument("--holdout-since", type=_timestamp, help="hold out everything submitted from this time")
+    p.add_argument("--min-train-rows", type=int, default=TrainsetConfig.min_train_rows)
+    p.add_argument("--min-holdout-rows", type=int, default=TrainsetConfig.min_holdout_rows)
+    p.add_argument("--min-minority-share", type=float, default=TrainsetConfig.min_minority_share)
+    p.add_argument(
+        "--label", choices=("auto", "grade", "binary"), default="auto", help="auto: graded if every audit has a grade"
+    )
+    p.add_argument("--memory-limit", default=TrainsetConfig.memory_limit, help="DuckDB memory before it spills")
+    p.add_argument("--scratch", type=Path, help="where an s3:// lake is downloaded (default: a temporary folder)")
+
+
+def _trainset(args: argparse.Namespace) -> int:
+    config = TrainsetConfig(
+        holdout_fraction=args.holdout_fraction,
+        holdout_days=args.holdout_days,
+        holdout_since=args.holdout_since,
+        min_train_rows=args.min_train_rows,
+        min_holdout_rows=args.min_holdout_rows,
+        min_minority_share=args.min_minority_share,
+        label_mode=args.label,
+        memory_limit=args.memory_limit,
+    )
+    days = lake.DateRange(args.since, args.until)
+    with tempfile.TemporaryDirectory(prefix="riskline-lake-") as tmp:
+        files = lake.resolve(args.lake, args.scratch or Path(tmp), days)
+        summary = build_trainset(files, args.out, config)
+    print("\n".join(summary.lines()))
+    print(f"wrote {summary.outputs['train']} and {summary.outputs['holdout']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m riskline_model.loop", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_trainset(commands)
+    args = parser.parse_args(argv)
+    handlers = {"trainset": _trainset}
+    try:
+        return handlers[args.command](args)
+    except TrainsetRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
