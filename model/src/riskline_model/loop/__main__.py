@@ -1,6 +1,7 @@
 """`python -m riskline_model.loop <command>`: the learning loop's steps, one command each.
 
     trainset   build the labelled, time-split training set from the lake
+    challenge  train a challenger on the set, score the holdout with it and the champion, gate, report
 
 Exit status: 0 done, 2 bad arguments or unreadable input, 3 refused (the message says why).
 """
@@ -13,6 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import lake
+from .challenge import challenge
+from .challenger import ChallengerTrainingFailed
+from .gate import Margins
 from .trainset import TrainsetConfig, TrainsetRefused, build_trainset
 
 EXIT_BAD_INPUT = 2
@@ -70,17 +74,59 @@ def _trainset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"{what} {item!r}: expected NAME=VALUE")
+        out[name] = value
+    return out
+
+
+def _add_challenge(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("challenge", help="challenger vs champion on the newest holdout: verdict and report")
+    p.add_argument("--trainset", type=Path, required=True, help="a `trainset` output folder")
+    p.add_argument("--champion", type=Path, required=True, help="the serving artifact: folder or model.tar.gz")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--challenger", type=Path, help="gate this artifact instead of training one")
+    p.add_argument("--hp", action="append", default=[], metavar="NAME=VALUE", help="training hyperparameter")
+    p.add_argument(
+        "--margin", action="append", default=[], metavar="NAME=VALUE", help="gate margin, e.g. auc_drop=0.005"
+    )
+    p.add_argument("--group-column", help="fairness group (default: protected_group, else channel)")
+
+
+def _challenge(args: argparse.Namespace) -> int:
+    result = challenge(
+        args.trainset,
+        args.champion,
+        args.out,
+        Margins.from_mapping(_pairs(args.margin, "--margin")),
+        _pairs(args.hp, "--hp"),
+        args.group_column,
+        args.challenger,
+    )
+    print("\n".join(result.verdict.lines()))
+    print(f"report: {result.report}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m riskline_model.loop", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     _add_trainset(commands)
+    _add_challenge(commands)
     args = parser.parse_args(argv)
-    handlers = {"trainset": _trainset}
+    handlers = {"trainset": _trainset, "challenge": _challenge}
     try:
         return handlers[args.command](args)
     except TrainsetRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except ChallengerTrainingFailed as exc:
+        print(f"challenger: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -91,6 +91,17 @@ class TrainsetSummary:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> "TrainsetSummary":
+        return cls(
+            **{
+                **doc,
+                "partitions": tuple(doc["partitions"]),
+                "train": SplitSummary(**doc["train"]),
+                "holdout": SplitSummary(**doc["holdout"]),
+            }
+        )
+
     def lines(self) -> list[str]:
         def mix(split: SplitSummary) -> str:
             total = max(split.rows, 1)
