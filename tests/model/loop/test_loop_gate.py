@@ -41,16 +41,20 @@ def shuffled_copy(trainset: Path, dest: Path) -> Path:
 def test_same_quality_challenger_is_promoted_with_a_report(
     trainset: Path, trained: ArtifactPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["challenge", "--trainset", str(trainset), "--champion", str(trained.tarball), "--out", str(tmp_path)])
+    out_dir, registry = tmp_path / "challenge", tmp_path / "registry"
+    args = ["--trainset", str(trainset), "--champion", str(trained.tarball), "--out", str(out_dir)]
+    code = main(["challenge", *args, "--registry", str(registry)])
     out = capsys.readouterr().out
     assert code == 0
     assert "gate: PROMOTE" in out and "FAIL" not in out
-    verdict = json.loads((tmp_path / "verdict.json").read_text())
+    assert "registered riskline-risk version 1" in out
+    assert json.loads((registry / "riskline-risk/1/package.json").read_text())["status"] == "PendingManualApproval"
+    verdict = json.loads((out_dir / "verdict.json").read_text())
     assert verdict["decision"] == "promote" and verdict["failed"] == []
     assert {c["name"] for c in verdict["checks"]} >= {"auc", "macro_f1", "log_loss", "calibration_error"}
-    page = (tmp_path / "comparison.html").read_text()
+    page = (out_dir / "comparison.html").read_text()
     assert "PROMOTE" in page and page.count("<svg") == 3
-    assert (tmp_path / "challenger/model.tar.gz").is_file()
+    assert (out_dir / "challenger/model.tar.gz").is_file()
 
 
 def test_challenger_trained_on_shuffled_labels_is_rejected_naming_the_margins(

@@ -2,11 +2,15 @@
 
     trainset   build the labelled, time-split training set from the lake
     challenge  train a challenger on the set, score the holdout with it and the champion, gate, report
+               (with --registry/--sagemaker: register it when the gate promotes it)
+    register   register a challenge's promoted challenger (PendingManualApproval)
+    approve    approve (or reject) a registered version; prints the rollout command
 
 Exit status: 0 done, 2 bad arguments or unreadable input, 3 refused (the message says why).
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -16,7 +20,8 @@ from pathlib import Path
 from . import lake
 from .challenge import challenge
 from .challenger import ChallengerTrainingFailed
-from .gate import Margins
+from .gate import PROMOTE, Margins
+from .registry import APPROVED, REJECTED, LocalRegistry, Package, SageMakerRegistry
 from .trainset import TrainsetConfig, TrainsetRefused, build_trainset
 
 EXIT_BAD_INPUT = 2
@@ -84,6 +89,43 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     return out
 
 
+DEFAULT_GROUP = "riskline-risk"
+
+
+def _add_registry_args(p: argparse.ArgumentParser, required: bool) -> None:
+    where = p.add_mutually_exclusive_group(required=required)
+    where.add_argument("--registry", type=Path, help="local registry folder (e.g. build/registry)")
+    where.add_argument("--sagemaker", action="store_true", help="SageMaker Model Registry (boto3, AWS environment)")
+    p.add_argument("--group", default=DEFAULT_GROUP, help="model package group (default %(default)s)")
+    p.add_argument("--bucket", help="SageMaker: the lake bucket the endpoint loads models/<model_version>/ from")
+    p.add_argument("--serving-image", help="SageMaker: the serving image URI for both pipeline containers")
+
+
+def _registry(args: argparse.Namespace, registering: bool) -> LocalRegistry | SageMakerRegistry:
+    if args.registry:
+        return LocalRegistry(args.registry)
+    import boto3
+
+    if registering and not (args.bucket and args.serving_image):
+        raise ValueError("--sagemaker registration needs --bucket and --serving-image")
+    return SageMakerRegistry(boto3.client("sagemaker"), boto3.client("s3"), args.bucket or "", args.serving_image or "")
+
+
+def _register_challenge(registry: LocalRegistry | SageMakerRegistry, group: str, challenge_dir: Path) -> Package:
+    verdict = json.loads((challenge_dir / "verdict.json").read_text())
+    if verdict["decision"] != PROMOTE:
+        raise ValueError(f"{challenge_dir}: the gate rejected {verdict['challenger']} ({', '.join(verdict['failed'])})")
+    figures = json.loads((challenge_dir / "comparison.json").read_text())
+    tarball = challenge_dir / "challenger" / "model.tar.gz"
+    return registry.register(group, tarball, verdict["challenger"], verdict, figures)
+
+
+def _print_registered(package: Package) -> None:
+    print(f"registered {package.group} version {package.version} ({package.model_version}): {package.status}")
+    print(f"  at {package.location}")
+    print(f"  approve: python -m riskline_model.loop approve --group {package.group} --version {package.version} ...")
+
+
 def _add_challenge(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("challenge", help="challenger vs champion on the newest holdout: verdict and report")
     p.add_argument("--trainset", type=Path, required=True, help="a `trainset` output folder")
@@ -95,6 +137,7 @@ def _add_challenge(commands: argparse._SubParsersAction) -> None:
         "--margin", action="append", default=[], metavar="NAME=VALUE", help="gate margin, e.g. auc_drop=0.005"
     )
     p.add_argument("--group-column", help="fairness group (default: protected_group, else channel)")
+    _add_registry_args(p, required=False)
 
 
 def _challenge(args: argparse.Namespace) -> int:
@@ -109,6 +152,42 @@ def _challenge(args: argparse.Namespace) -> int:
     )
     print("\n".join(result.verdict.lines()))
     print(f"report: {result.report}")
+    if (args.registry or args.sagemaker) and result.verdict.decision == PROMOTE:
+        _print_registered(_register_challenge(_registry(args, registering=True), args.group, args.out))
+    return 0
+
+
+def _add_register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("register", help="register a challenge's promoted challenger")
+    p.add_argument("--challenge", type=Path, required=True, help="a `challenge` output folder")
+    _add_registry_args(p, required=True)
+
+
+def _register(args: argparse.Namespace) -> int:
+    _print_registered(_register_challenge(_registry(args, registering=True), args.group, args.challenge))
+    return 0
+
+
+def _add_approve(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("approve", help="approve a registered version and print its rollout command")
+    p.add_argument("--version", type=int, required=True, help="package version in the group")
+    p.add_argument("--reject", action="store_true", help="mark it Rejected instead")
+    p.add_argument("--note", default="", help="approval description")
+    p.add_argument("--env", default="<env>", help="terraform/envs/<env> for the printed command")
+    _add_registry_args(p, required=True)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    package = _registry(args, registering=False).set_status(
+        args.group, args.version, REJECTED if args.reject else APPROVED, args.note
+    )
+    print(f"{package.group} version {package.version} ({package.model_version}): {package.status}")
+    if package.status == APPROVED:
+        if not package.model_data.startswith("s3://"):
+            print("copy the artifact where the endpoint loads it from:")
+            print(f"  aws s3 cp {package.model_data} s3://<lake bucket>/models/{package.model_version}/model.tar.gz")
+        print("roll it out (blue/green, automatic rollback on the endpoint alarms):")
+        print(f"  {package.rollout_command(args.env)}")
     return 0
 
 
@@ -117,8 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_trainset(commands)
     _add_challenge(commands)
+    _add_register(commands)
+    _add_approve(commands)
     args = parser.parse_args(argv)
-    handlers = {"trainset": _trainset, "challenge": _challenge}
+    handlers = {"trainset": _trainset, "challenge": _challenge, "register": _register, "approve": _approve}
     try:
         return handlers[args.command](args)
     except TrainsetRefused as exc:
