@@ -145,6 +145,14 @@ run "names_wiring_and_policies" {
   }
 
   assert {
+    condition = (
+      module.monitoring.routing_failure_alarm_names == ["riskline-dev-routing-failure-depth", "riskline-dev-routing-failure-oldest"] &&
+      !contains(keys(module.monitoring.dlq_alarm_names), "riskline-dev-routing-failure")
+    )
+    error_message = "The routing failure queue gets its own depth and age alarms (and no second generic one)."
+  }
+
+  assert {
     condition     = !can(local.function_environment.ingestion_lex.CHANNEL_API_KEY_IDS)
     error_message = "Only the API function needs the key map."
   }
