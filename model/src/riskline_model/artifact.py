@@ -24,6 +24,8 @@ FEATURE_SPEC = "feature_spec.json"
 THRESHOLDS = "thresholds.json"
 METADATA = "metadata.json"
 FILES = (BOOSTER, FEATURE_SPEC, THRESHOLDS, METADATA)
+BASELINE = "baseline.json"  # the drift monitor's training baseline (riskline_model.loop.baseline)
+OPTIONAL_FILES = (BASELINE,)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def pack(model_dir: Path, out_dir: Path) -> ArtifactPaths:
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
         tarfile.open(fileobj=gz, mode="w") as tar,
     ):
-        for name in FILES:
+        for name in FILES + tuple(n for n in OPTIONAL_FILES if (model_dir / n).is_file()):
             info = tar.gettarinfo(str(model_dir / name), arcname=name)
             info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
             with (model_dir / name).open("rb") as fh:

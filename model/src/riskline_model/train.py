@@ -29,6 +29,7 @@ from . import artifact
 from .data.labeled import DEFAULT_REJECT_GRADES, LabeledData, input_files, read_labeled
 from .evaluate import evaluate
 from .features.spec import FeatureSpec
+from .loop.baseline import write_baseline
 from .tiers import choose_thresholds
 
 
@@ -182,6 +183,7 @@ def run(paths: Paths, hp: Hyperparameters, trained_at: datetime | None = None) -
     spec.save(paths.model_dir / artifact.FEATURE_SPEC)
     thresholds.save(paths.model_dir / artifact.THRESHOLDS)
     artifact.write_metadata(paths.model_dir, metadata)
+    write_baseline(paths.model_dir, train.columns, hp.seed)  # the drift monitor's reference
     (paths.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, allow_nan=True) + "\n")
     write_report(paths.output_dir / "report.html", metrics, metadata, p_test, test.target, test.true_probability)
     return TrainResult(model_dir=paths.model_dir, metrics=metrics, metadata=metadata)
