@@ -179,7 +179,7 @@ def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[P
     local = tree / "envs" / "local"
     dist = work / "dist"
     dist.mkdir()
-    for package in ("ingestion", "etl", "routing"):
+    for package in ("ingestion", "etl", "routing", "monitor"):
         with zipfile.ZipFile(dist / f"{package}.zip", "w") as archive:
             archive.writestr("placeholder.py", "def handler(event, context):\n    return {}\n")
     args = ["-var", f"aws_endpoint={stack.endpoint}", "-var", f"dist_dir={dist}", "-no-color"]
