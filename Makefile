@@ -172,3 +172,24 @@ demo: local-prereqs ## replay DEMO_APPLICATIONS (2000) synthetic applications th
 
 bench-e2e: local-prereqs ## sustained load through the local API at a few concurrencies: app/s, API p50/p99, stream lag, endpoint p50
 	$(LOCAL_PY) bench/e2e.py --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY)
+
+# ---- Learning loop -----------------------------------------------------------------------------
+# model/src/riskline_model/loop: lake → training set → challenger → gate → registry, and drift
+# (`python -m riskline_model.loop --help`). `make demo` leaves a copy of its lake in
+# build/demo/loop/lake/; `make retrain` runs one turn of the loop on it (RETRAIN_LAKE=<folder> for another).
+RETRAIN_LAKE     ?= build/demo/loop/lake/applications
+RETRAIN_CHAMPION ?= $(MODEL_BUILD)/model.tar.gz
+RETRAIN_OUT      ?= build/loop
+REGISTRY         ?= build/registry
+
+.PHONY: retrain approve bench-trainset
+
+retrain: $(VENV)/.installed | $(RETRAIN_CHAMPION) ## one loop turn on the demo's lake: training set, challenger, gate + comparison report, local registry, drift report
+	$(LOCAL_PY) -m riskline_local.loop_turn --lake $(RETRAIN_LAKE) --champion $(RETRAIN_CHAMPION) --out $(RETRAIN_OUT) --registry $(REGISTRY)
+
+approve: $(VENV)/.installed ## approve a registered model version and print its rollout: make approve VERSION=N [DEPLOY_ENV=dev]
+	@test -n "$(VERSION)" || { echo "usage: make approve VERSION=<registry version> [DEPLOY_ENV=dev]"; exit 2; }
+	$(PY) -m riskline_model.loop approve --registry $(REGISTRY) --version $(VERSION) --env $(DEPLOY_ENV)
+
+bench-trainset: $(VENV)/.installed ## training-set build from the lake at 2,000 and 1,000,000 rows vs a plain-Python read
+	$(PY) bench/trainset.py

@@ -45,7 +45,7 @@ def test_entry_point_follows_the_sagemaker_training_contract(monkeypatch, sm_dir
     _sm_env(monkeypatch, sm_dirs)
     assert main([]) == 0
     model = sm_dirs / "model"
-    assert sorted(p.name for p in model.iterdir()) == sorted(artifact.FILES)
+    assert sorted(p.name for p in model.iterdir()) == sorted(artifact.FILES + artifact.OPTIONAL_FILES)
     meta = json.loads((model / "metadata.json").read_text())
     assert VERSION.match(meta["model_version"])
     assert meta["hyperparameters"]["num_round"] == 40 and meta["hyperparameters"]["eta"] == 0.2
@@ -81,8 +81,8 @@ def test_unknown_hyperparameters_are_refused():
 
 def test_artifact_is_a_sagemaker_tarball_with_files_at_the_root(trained):
     with tarfile.open(trained.tarball) as tar:
-        assert sorted(tar.getnames()) == sorted(artifact.FILES)
-    assert sorted(p.name for p in trained.unpacked.iterdir()) == sorted(artifact.FILES)
+        assert sorted(tar.getnames()) == sorted(artifact.FILES + artifact.OPTIONAL_FILES)
+    assert sorted(p.name for p in trained.unpacked.iterdir()) == sorted(artifact.FILES + artifact.OPTIONAL_FILES)
 
 
 def test_packing_the_same_files_twice_gives_identical_bytes(trained, tmp_path):

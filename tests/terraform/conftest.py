@@ -135,7 +135,7 @@ def _apply_local(terraform: Terraform, work: Path, stack: LocalStack) -> tuple[E
     root = EnvironmentRoot(tree / "envs" / "local", state_dir=work / "state", log_path=work / "terraform.log")
     dist = work / "dist"
     dist.mkdir()
-    for package in ("ingestion", "etl", "routing"):
+    for package in ("ingestion", "etl", "routing", "monitor"):
         with zipfile.ZipFile(dist / f"{package}.zip", "w") as archive:
             archive.writestr("placeholder.py", "def handler(event, context):\n    return {}\n")
     try:

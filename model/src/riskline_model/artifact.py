@@ -25,6 +25,8 @@ TIERS = "tiers.json"
 LEGACY_THRESHOLDS = "thresholds.json"  # artifacts from before tiers.json: binary, read by serving
 METADATA = "metadata.json"
 FILES = (BOOSTER, FEATURE_SPEC, TIERS, METADATA)  # every artifact has these; tiers.json may name more boosters
+BASELINE = "baseline.json"  # the drift monitor's training baseline (riskline_model.loop.baseline)
+OPTIONAL_FILES = (BASELINE,)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def pack(model_dir: Path, out_dir: Path) -> ArtifactPaths:
         gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
         tarfile.open(fileobj=gz, mode="w") as tar,
     ):
-        for name in artifact_files(model_dir):
+        for name in artifact_files(model_dir) + [n for n in OPTIONAL_FILES if (model_dir / n).is_file()]:
             info = tar.gettarinfo(str(model_dir / name), arcname=name)
             info.mtime, info.uid, info.gid, info.uname, info.gname, info.mode = 0, 0, 0, "", "", 0o644
             with (model_dir / name).open("rb") as fh:

@@ -29,6 +29,7 @@ from . import artifact
 from .data.labeled import DEFAULT_REJECT_GRADES, LabeledData, input_files, read_labeled
 from .fitting import HEADLINE, comparison_lines, fit_binary, fit_graded, summary_line
 from .grades import DEFAULT_GRADE_MAP, GradeVocabulary
+from .loop.baseline import write_baseline
 from .tiers import HIGH_ODDS_RATIO, LOW_ODDS_RATIO
 
 ALLOW_EMPTY_TIERS_ENV = "RISKLINE_ALLOW_EMPTY_TIERS"
@@ -182,6 +183,7 @@ def run(paths: Paths, hp: Hyperparameters, trained_at: datetime | None = None) -
     tier_model.save(paths.model_dir, version)
     fitted.spec.save(paths.model_dir / artifact.FEATURE_SPEC)
     artifact.write_metadata(paths.model_dir, metadata)
+    write_baseline(paths.model_dir, train.columns, hp.seed)  # the drift monitor's reference
     (paths.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, allow_nan=True) + "\n")
     write_report(paths.output_dir / "report.html", metrics, metadata, fitted.plot_inputs)
     return TrainResult(model_dir=paths.model_dir, metrics=metrics, metadata=metadata)

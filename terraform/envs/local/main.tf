@@ -27,6 +27,7 @@ provider "aws" {
     redshiftserverless     = var.aws_endpoint
     s3                     = var.aws_endpoint
     sagemaker              = var.aws_endpoint
+    scheduler              = var.aws_endpoint
     secretsmanager         = var.aws_endpoint
     sns                    = var.aws_endpoint
     sqs                    = var.aws_endpoint

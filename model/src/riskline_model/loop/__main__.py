@@ -5,8 +5,10 @@
                (with --registry/--sagemaker: register it when the gate promotes it)
     register   register a challenge's promoted challenger (PendingManualApproval)
     approve    approve (or reject) a registered version; prints the rollout command
+    drift      PSI/KS per feature and for the score, recent lake window vs the artifact's baseline
 
-Exit status: 0 done, 2 bad arguments or unreadable input, 3 refused (the message says why).
+Exit status: 0 done, 2 bad arguments or unreadable input, 3 refused (the message says why),
+4 drift flagged (`drift --fail-on-drift`).
 """
 
 import argparse
@@ -191,6 +193,40 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_DRIFT = 4
+
+
+def _add_drift(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("drift", help="recent lake window against the training baseline: report and metrics")
+    p.add_argument("--lake", type=Path, default=Path(_default_lake()), help="lake folder (default %(default)s)")
+    p.add_argument("--model", type=Path, required=True, help="the serving artifact: folder or model.tar.gz")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--until", type=date.fromisoformat, help="last dt= day of the window (default: the newest)")
+    p.add_argument("--days", type=int, default=7, help="window length in days (default %(default)s)")
+    p.add_argument("--threshold", type=float, help="PSI above which a feature is flagged (default 0.2)")
+    p.add_argument("--publish", metavar="NAMESPACE", help="put the metrics in this CloudWatch namespace")
+    p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_DRIFT} when a feature is flagged")
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from .challenge import model_dir
+    from .drift import run_drift
+
+    run = run_drift(
+        args.lake, model_dir(args.model, args.out / "model"), args.out, args.until, args.days, args.threshold
+    )
+    print("\n".join(run.result.lines()))
+    print(f"report: {run.report}")
+    if args.publish:
+        import boto3
+
+        from riskline_monitor.metrics import publish
+
+        count = publish(boto3.client("cloudwatch"), args.publish, run.result)
+        print(f"published {count} metrics to CloudWatch namespace {args.publish}")
+    return EXIT_DRIFT if args.fail_on_drift and run.result.flagged else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m riskline_model.loop", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -198,8 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     _add_challenge(commands)
     _add_register(commands)
     _add_approve(commands)
+    _add_drift(commands)
     args = parser.parse_args(argv)
-    handlers = {"trainset": _trainset, "challenge": _challenge, "register": _register, "approve": _approve}
+    handlers = {
+        "trainset": _trainset,
+        "challenge": _challenge,
+        "register": _register,
+        "approve": _approve,
+        "drift": _drift,
+    }
     try:
         return handlers[args.command](args)
     except TrainsetRefused as exc:

@@ -1,4 +1,8 @@
-"""Distribution shift statistics shared by the gate and the drift monitor (numpy only)."""
+"""Distribution statistics for the gate (tier PSI) and the training baseline (bins, percentiles), numpy only.
+
+The drift monitor compares with the baseline in plain Python (`riskline_monitor.drift`, same bin
+convention); a test checks the two agree on the same rows.
+"""
 
 from collections.abc import Sequence
 
@@ -31,16 +35,3 @@ def cdf_points(values: np.ndarray, levels: int = 101) -> tuple[list[float], list
     points = np.unique(np.quantile(v, np.linspace(0.0, 1.0, levels)))
     cdf = np.searchsorted(v, points, side="right") / v.size
     return points.tolist(), cdf.tolist()
-
-
-def ks_at_points(points: Sequence[float], cdf: Sequence[float], values: np.ndarray) -> float:
-    """KS statistic between a baseline known by its CDF at `points` and a sample.
-
-    Measured at the baseline's points (its percentiles), so it is within one percentile step of the
-    exact two-sample statistic, and exact for discrete features whose values are all among them.
-    """
-    v = np.sort(values[~np.isnan(values)])
-    if v.size == 0 or len(points) == 0:
-        return float("nan")
-    observed = np.searchsorted(v, np.asarray(points, dtype=np.float64), side="right") / v.size
-    return float(np.max(np.abs(observed - np.asarray(cdf, dtype=np.float64))))

@@ -125,7 +125,7 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _connect(config: TrainsetConfig, scratch: Path) -> duckdb.DuckDBPyConnection:
+def connect(config: TrainsetConfig, scratch: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET memory_limit = '{config.memory_limit}'")
@@ -136,7 +136,7 @@ def _connect(config: TrainsetConfig, scratch: Path) -> duckdb.DuckDBPyConnection
     return con
 
 
-def _load_latest(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
+def load_latest(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
     """Table `latest`: one row per application, its newest version; `versions` counts what was read."""
     con.execute(
         f"""
@@ -238,9 +238,9 @@ def build_trainset(files: list[Path], out_dir: Path, config: TrainsetConfig = Tr
     scratch.mkdir(exist_ok=True)
     if not files:
         raise TrainsetRefused("the lake holds no objects in the requested range")
-    con = _connect(config, scratch)
+    con = connect(config, scratch)
     try:
-        _load_latest(con, files)
+        load_latest(con, files)
         rows_read, applications, first, last = con.execute(
             "SELECT coalesce(sum(versions), 0), count(*), min(submitted_at), max(submitted_at) FROM latest"
         ).fetchone()
