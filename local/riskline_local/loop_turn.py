@@ -105,9 +105,16 @@ def loop_turn(
 
 
 def lake_prefix_of(stack: Any) -> str:
-    """The lake prefix the routing function writes under, read from its deployed environment."""
+    """The lake prefix the routing function writes under, read from its deployed environment.
+
+    `stack.client("lambda")` is the stack's Invoke front; function configurations live in moto's
+    control plane, at `stack.moto_url`.
+    """
+    from .stack import _client
+
     name = stack.outputs.function_names["routing"]
-    config = stack.client("lambda").get_function_configuration(FunctionName=name)
+    control_plane = _client("lambda", stack.moto_url)
+    config = control_plane.get_function_configuration(FunctionName=name)
     return config["Environment"]["Variables"].get("LAKE_PREFIX", "applications").strip("/")
 
 
