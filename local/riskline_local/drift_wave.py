@@ -4,6 +4,10 @@ The generator's applications (its first wave spans the 28 days from 2026-11-01) 
 some financial facts scaled (`shift`, e.g. debt-to-income 1.5 times higher) and submitted in the
 week after, so the drift monitor's last-week window holds this wave alone. The auditors' decisions
 follow their own story on the shifted facts (`riskline_model.data.auditor`), seeded.
+
+Sent through the local stack, submissions are stamped on arrival (both waves land in today's
+partition): the demo passes the second wave's start time to `demo_loop_turn(drift_since=…)` so the
+drift report compares that wave alone with the baseline.
 """
 
 from __future__ import annotations

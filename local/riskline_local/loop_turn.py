@@ -16,6 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,9 @@ def loop_turn(
     margins: Margins | None = None,
     drift_days: int = 7,
     say: Callable[[str], None] = print,
+    drift_since: datetime | None = None,
 ) -> LoopTurn:
+    """`drift_since` narrows the drift window to rows submitted from then (a demo's second wave)."""
     turn = LoopTurn()
 
     def tell(line: str) -> None:
@@ -93,7 +96,13 @@ def loop_turn(
     try:
         from riskline_model.loop.challenge import model_dir
 
-        turn.drift = run_drift(lake_root, model_dir(champion, out_dir / "champion"), out_dir / "drift", days=drift_days)
+        turn.drift = run_drift(
+            lake_root,
+            model_dir(champion, out_dir / "champion"),
+            out_dir / "drift",
+            days=drift_days,
+            submitted_since=drift_since,
+        )
     except FileNotFoundError as exc:
         turn.drift_skipped = str(exc)
         tell(f"  skipped: {exc}")
@@ -105,9 +114,16 @@ def loop_turn(
 
 
 def lake_prefix_of(stack: Any) -> str:
-    """The lake prefix the routing function writes under, read from its deployed environment."""
+    """The lake prefix the routing function writes under, read from its deployed environment.
+
+    `stack.client("lambda")` is the stack's Invoke front; function configurations live in moto's
+    control plane, at `stack.moto_url`.
+    """
+    from .stack import _client
+
     name = stack.outputs.function_names["routing"]
-    config = stack.client("lambda").get_function_configuration(FunctionName=name)
+    control_plane = _client("lambda", stack.moto_url)
+    config = control_plane.get_function_configuration(FunctionName=name)
     return config["Environment"]["Variables"].get("LAKE_PREFIX", "applications").strip("/")
 
 
@@ -117,12 +133,17 @@ def demo_loop_turn(
     out_dir: Path = ROOT / "build" / "demo" / "loop",
     registry: Path | None = ROOT / "build" / "registry",
     say: Callable[[str], None] = print,
+    drift_since: datetime | None = None,
 ) -> LoopTurn:
-    """The demo's last step: copy the running stack's lake to `out_dir/lake/`, then one loop turn."""
+    """The demo's last step: copy the running stack's lake to `out_dir/lake/`, then one loop turn.
+
+    With a second, shifted wave (`DEMO_DRIFT=1`) pass the time it started as `drift_since`: the
+    stack stamps `submitted_at` on arrival, so both waves share today's partition.
+    """
     bucket, prefix = stack.outputs["lake_bucket_name"], lake_prefix_of(stack)
     copied = lake.download(f"s3://{bucket}/{prefix}", out_dir / "lake" / prefix, s3=stack.client("s3"))
     say(f"learning loop: lake copied from s3://{bucket}/{prefix} to {_shown(copied)}")
-    return loop_turn(copied, champion, out_dir, registry, say=say)
+    return loop_turn(copied, champion, out_dir, registry, say=say, drift_since=drift_since)
 
 
 def main(argv: list[str] | None = None) -> int:

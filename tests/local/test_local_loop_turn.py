@@ -32,7 +32,10 @@ class Outputs:
 
 
 class Stack:
-    """What the loop turn needs of `LocalStack`: its terraform outputs and clients to its moto."""
+    """What the loop turn needs of `LocalStack`: its terraform outputs, clients and moto's address
+    (None here: in-process moto answers boto3's default endpoints)."""
+
+    moto_url = None
 
     def __init__(self) -> None:
         self.outputs = Outputs({"lake_bucket_name": BUCKET})

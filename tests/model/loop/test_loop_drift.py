@@ -84,3 +84,13 @@ def test_metrics_are_published_one_per_feature(lake_root: Path, trained: Artifac
         features = {m["Dimensions"][0]["Value"] for m in listed}
         assert features == set(FINANCIAL_FIELDS)
         assert cloudwatch.list_metrics(Namespace="riskline/drift", MetricName="MaxFeaturePSI")["Metrics"]
+
+
+def test_a_second_wave_sharing_the_window_is_compared_alone(
+    lake_root: Path, trained: ArtifactPaths, tmp_path: Path
+) -> None:
+    args = ["drift", "--lake", str(lake_root), "--model", str(trained.unpacked), "--out", str(tmp_path)]
+    assert main([*args, "--until", "2026-11-14", "--days", "14", "--submitted-since", "2026-11-08T00:00:00Z"]) == 0
+    table = json.loads((tmp_path / "drift.json").read_text())
+    assert table["rows"] == 3000 and table["flagged"] == [SHIFTED]
+    assert table["window"]["since"].startswith("2026-11-08T00:00:00")

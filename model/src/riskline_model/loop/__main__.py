@@ -204,6 +204,7 @@ def _add_drift(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--until", type=date.fromisoformat, help="last dt= day of the window (default: the newest)")
     p.add_argument("--days", type=int, default=7, help="window length in days (default %(default)s)")
     p.add_argument("--threshold", type=float, help="PSI above which a feature is flagged (default 0.2)")
+    p.add_argument("--submitted-since", type=_timestamp, help="only rows submitted from this time (ISO, with zone)")
     p.add_argument("--publish", metavar="NAMESPACE", help="put the metrics in this CloudWatch namespace")
     p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_DRIFT} when a feature is flagged")
 
@@ -213,7 +214,13 @@ def _drift(args: argparse.Namespace) -> int:
     from .drift import run_drift
 
     run = run_drift(
-        args.lake, model_dir(args.model, args.out / "model"), args.out, args.until, args.days, args.threshold
+        args.lake,
+        model_dir(args.model, args.out / "model"),
+        args.out,
+        args.until,
+        args.days,
+        args.threshold,
+        args.submitted_since,
     )
     print("\n".join(run.result.lines()))
     print(f"report: {run.report}")

@@ -5,7 +5,7 @@ scheduled Lambda runs), and the same report and metrics come out.
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,8 @@ def newest_day(root: Path) -> date:
     return max(days)
 
 
-def read_window(files: list[Path], scratch: Path) -> dict[str, list[Any]]:
-    """Latest row per application in the files, as lists (None for NULL)."""
+def read_window(files: list[Path], scratch: Path, submitted_since: datetime | None = None) -> dict[str, list[Any]]:
+    """Latest row per application in the files (submitted from `submitted_since`), as lists (None for NULL)."""
     scratch.mkdir(parents=True, exist_ok=True)
     con = connect(TrainsetConfig(), scratch)
     try:
@@ -42,7 +42,8 @@ def read_window(files: list[Path], scratch: Path) -> dict[str, list[Any]]:
             f"""SELECT {", ".join(FINANCIAL_FIELDS)}, probability, tier,
                    CASE WHEN audit_grade IS NOT NULL THEN (lower(audit_grade) IN ({grades}))::INTEGER
                         WHEN audit_outcome IS NOT NULL THEN (audit_outcome = 'reject')::INTEGER END AS rejected
-                FROM latest ORDER BY application_id"""
+                FROM latest WHERE submitted_at >= $since ORDER BY application_id""",
+            params={"since": submitted_since or datetime(1970, 1, 1, tzinfo=UTC)},
         ).to_arrow_table()
     finally:
         con.close()
@@ -56,7 +57,10 @@ def run_drift(
     until: date | None = None,
     days: int = 7,
     threshold: float | None = None,
+    submitted_since: datetime | None = None,
 ) -> DriftRun:
+    """The window is the `days` partitions up to `until` (default: the newest), optionally narrowed to
+    rows submitted from `submitted_since` (e.g. a second wave that shares its partitions with the first)."""
     from riskline_monitor.drift import DEFAULT_PSI_THRESHOLD, analyse
     from riskline_monitor.report import render
 
@@ -67,14 +71,17 @@ def run_drift(
     files = local_files(lake_root, DateRange(since, until))
     if not files:
         raise FileNotFoundError(f"{lake_root}: no lake objects between {since} and {until}")
-    window = read_window(files, out_dir / ".duckdb-tmp")
+    window = read_window(files, out_dir / ".duckdb-tmp", submitted_since)
     result = analyse(
         read_baseline(model_dir),
         {f: window[f] for f in FINANCIAL_FIELDS},
         window["probability"],
         window["tier"],
         window["rejected"],
-        {"since": since.isoformat(), "until": until.isoformat()},
+        {
+            "since": submitted_since.isoformat() if submitted_since else since.isoformat(),
+            "until": until.isoformat(),
+        },
         DEFAULT_PSI_THRESHOLD if threshold is None else threshold,
         read_metadata(model_dir)["model_version"],
     )
