@@ -12,8 +12,13 @@ LOCAL_PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard shared/pyproject.toml
 
 # `make test` needs the checkov venv (terraform checks) and the sagemaker venv (launch-script tests) too.
 TEST_PREREQS := $(VENV)/.installed .venv-checkov/.installed .venv-sagemaker/.installed
+# Parallel workers (pytest-xdist). Each test module is one unit of work, and modules that share an
+# expensive session fixture are one unit together (tests/conftest.py: the envs/local apply, the built
+# zips); the longest units are handed out first, in the order tests/conftest.py gives them.
+TEST_WORKERS ?= 2
+XDIST        := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
-.PHONY: help install test lint fmt lock schemas
+.PHONY: help install test test-fast lint fmt lock schemas
 
 help: ## list targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z0-9_-]+:.*## /{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort
@@ -35,8 +40,11 @@ $(eval $(call venv_rule,.venv-sagemaker,requirements/sagemaker.txt,,))
 
 install: $(VENV)/.installed ## create .venv with every pinned dependency and our packages (editable)
 
-test: $(TEST_PREREQS) ## run the whole test suite (fails if nothing was collected)
-	$(PY) -m pytest
+test: $(TEST_PREREQS) ## run the whole test suite in parallel workers (fails if nothing was collected)
+	$(PY) -m pytest $(XDIST)
+
+test-fast: $(VENV)/.installed .venv-sagemaker/.installed ## the edit loop: every test but the terraform checks and the local stack (markers `terraform`, `local_stack`)
+	$(PY) -m pytest $(XDIST) -m "not terraform and not local_stack"
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -141,7 +149,7 @@ redrive-routing: $(VENV)/.installed ## rebuild lake + warehouse rows from Dynamo
 .PHONY: tf-check tf-fmt
 
 tf-check: $(VENV)/.installed .venv-checkov/.installed ## terraform fmt/validate/test, checkov, policy scoping and the moto apply of envs/local
-	$(PY) -m pytest tests/terraform
+	$(PY) -m pytest $(XDIST) tests/terraform
 
 tf-fmt: ## rewrite terraform/ in canonical format (terraform fmt -recursive)
 	terraform fmt -recursive terraform

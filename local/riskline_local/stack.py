@@ -81,7 +81,8 @@ class LocalStack:
         self.stream_poller: StreamPoller | None = None
         self.sqs_poller: SqsPoller | None = None
         self.warehouse_path = self.work_dir / "warehouse.duckdb"
-        self._exit = ExitStack()
+        self._exit = ExitStack()  # the environment: moto and what Terraform created
+        self._runtime_exit = ExitStack()  # the runtime on top of it: stages, fronts, Lambda runtime, pollers
         self._terraform: EnvironmentRoot | None = None
         self._tf_vars: dict[str, str] = {}
 
@@ -116,6 +117,11 @@ class LocalStack:
         self.stop()
 
     def start(self) -> None:
+        self.start_environment()
+        self.start_runtime()
+
+    def start_environment(self) -> None:
+        """moto, then `terraform apply` of the environment root: every name is known after this."""
         say = self.options.progress
         self.work_dir.mkdir(parents=True, exist_ok=True)
         for stale in (self.warehouse_path, self.warehouse_path.with_suffix(".duckdb.wal")):
@@ -130,15 +136,32 @@ class LocalStack:
         self._tf_vars = {"warehouse_duckdb_path": str(self.warehouse_path)}
         self.outputs = self._terraform.apply(self.moto_url, self.options.dist_dir, self._tf_vars)
         if self.options.destroy_on_exit:
-            self._exit.callback(self._destroy)
+            self._exit.callback(self._destroy_quietly)
         functions, endpoint = len(self.outputs.function_names), self.outputs["endpoint_name"]
         say(f"terraform applied: {functions} functions, endpoint {endpoint}")
-        self._start_endpoint()
-        self._start_lambda()
-        say(f"stack ready: API {self.api_base_url}")
+
+    def start_runtime(self, model_tarball: Path | None = None) -> None:
+        """The endpoint's stages behind the SageMaker front, the Lambda runtime, its fronts and pollers."""
+        try:
+            self._start_endpoint(model_tarball or self.options.model_tarball)
+            self._start_lambda()
+        except BaseException:
+            self.stop_runtime()
+            raise
+        self.options.progress(f"stack ready: API {self.api_base_url}")
+
+    def stop_runtime(self) -> None:
+        """Stops what `start_runtime` started; the environment stays applied (start the runtime again on it)."""
+        self._runtime_exit.close()
 
     def stop(self) -> None:
+        self._runtime_exit.close()
         self._exit.close()
+
+    def destroy(self) -> None:
+        """`terraform destroy` of the environment; `TerraformFailed` if it does not finish cleanly."""
+        if self._terraform is not None:
+            self._terraform.destroy(self.moto_url, self.options.dist_dir, self._tf_vars)
 
     def _rel(self, path: Path) -> str:
         try:
@@ -164,17 +187,15 @@ class LocalStack:
         self._exit.callback(child.stop)
         child.wait_ready(lambda: port_open(self.moto_port), timeout=60, what="the moto server")
 
-    def _destroy(self) -> None:
-        if self._terraform is None:
-            return
+    def _destroy_quietly(self) -> None:
         try:
-            self._terraform.destroy(self.moto_url, self.options.dist_dir, self._tf_vars)
+            self.destroy()
         except Exception as exc:  # moto goes away right after; a failed destroy loses nothing
             log.warning("terraform destroy failed: %s", exc)
 
     # -- the inference pipeline ------------------------------------------------------------------
 
-    def _start_endpoint(self) -> None:
+    def _start_endpoint(self, model_tarball: Path) -> None:
         assert self.outputs is not None
         sagemaker = self.client("sagemaker")
         endpoint = sagemaker.describe_endpoint(EndpointName=self.outputs["endpoint_name"])
@@ -182,7 +203,7 @@ class LocalStack:
         variant = config["ProductionVariants"][0]
         model = sagemaker.describe_model(ModelName=variant["ModelName"])
         containers = model.get("Containers") or [model["PrimaryContainer"]]
-        model_dir = self._model_dir(containers[0].get("ModelDataUrl"))
+        model_dir = self._model_dir(model_tarball, containers[0].get("ModelDataUrl"))
         specs = [
             StageSpec(
                 name=c.get("ContainerHostname") or c.get("Environment", {}).get("RISKLINE_STAGE") or f"container-{i}",
@@ -192,15 +213,14 @@ class LocalStack:
             for i, c in enumerate(containers, start=1)
         ]
         self.stages = StageSupervisor(specs, log_dir=self.log_dir)
-        self._exit.callback(self.stages.stop)
+        self._runtime_exit.callback(self.stages.stop)
         self.stages.start()
         self.sagemaker = SageMakerFront(self.outputs["endpoint_name"], variant["VariantName"], self.stages)
         self.sagemaker.start()
-        self._exit.callback(self.sagemaker.stop)
+        self._runtime_exit.callback(self.sagemaker.stop)
 
-    def _model_dir(self, model_data_url: str | None) -> Path:
+    def _model_dir(self, tarball: Path, model_data_url: str | None) -> Path:
         """Publish the trained artifact where the endpoint's model points, then unpack it as SageMaker does."""
-        tarball = self.options.model_tarball
         if not tarball.exists():
             raise FileNotFoundError(f"{tarball} is missing: run `make train` first")
         if model_data_url and model_data_url.startswith("s3://"):
@@ -238,10 +258,10 @@ class LocalStack:
             max_workers=request_path,
             default_max_workers=2,
         )
-        self._exit.callback(self.runtime.close)
+        self._runtime_exit.callback(self.runtime.close)
         self.lambda_front = LambdaInvokeFront(self.runtime, port=self.lambda_port)
         self.lambda_front.start()
-        self._exit.callback(self.lambda_front.stop)
+        self._runtime_exit.callback(self.lambda_front.stop)
 
         match = _API_URL.match(self.outputs["api_url"])
         apigw = self.client("apigateway")
@@ -258,7 +278,7 @@ class LocalStack:
             api_keys=load_api_keys(apigw, rest_api_id, stage),
         )
         self.api.start()
-        self._exit.callback(self.api.stop)
+        self._runtime_exit.callback(self.api.stop)
 
         lam = _client("lambda", self.moto_url)
         ours = {names[role] for role in ("routing", "etl_queue")}
@@ -304,7 +324,7 @@ class LocalStack:
         )
         for poller in (self.stream_poller, self.sqs_poller):
             poller.start()
-            self._exit.callback(poller.stop)
+            self._runtime_exit.callback(poller.stop)
 
     def _prewarm(self, functions: list[str]) -> None:
         """Warm environments before traffic: as many as the request path may use, one for the others."""

@@ -89,8 +89,10 @@ class Terraform:
         timeout: float = 600,
         extra_env: Mapping[str, str] | None = None,
         log_path: Path | None = None,
+        capture: bool = False,
     ) -> subprocess.CompletedProcess[str]:
-        """`terraform -chdir=workdir args…`; stdout captured, stderr captured (or appended to `log_path`)."""
+        """`terraform -chdir=workdir args…`, output captured; with `log_path`, appended to that file
+        instead (stdout still captured when `capture`, as for `output -json`)."""
         env = {**self.env, "TF_DATA_DIR": str(self.data_dir(workdir)), **(extra_env or {})}
         argv = [self.binary, f"-chdir={workdir}", *args]
         if log_path is None:
@@ -99,9 +101,8 @@ class Terraform:
         with open(log_path, "a") as log:
             log.write(f"\n$ terraform {' '.join(args)}\n")
             log.flush()
-            return subprocess.run(
-                argv, env=env, stdout=subprocess.PIPE, stderr=log, text=True, timeout=timeout, check=False
-            )
+            stdout = subprocess.PIPE if capture else log
+            return subprocess.run(argv, env=env, stdout=stdout, stderr=log, text=True, timeout=timeout, check=False)
 
 
 @dataclass(frozen=True)
@@ -146,14 +147,16 @@ class EnvironmentRoot:
             "TF_VAR_aws_endpoint": aws_endpoint,
         }
 
-    def _run(self, args: list[str], aws_endpoint: str, timeout: float = 900) -> str:
+    def _run(self, args: list[str], aws_endpoint: str, timeout: float = 900, capture: bool = False) -> str:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         extra = self._aws_env(aws_endpoint)
-        done = self.terraform.run(self.root, *args, timeout=timeout, extra_env=extra, log_path=self.log_path)
+        done = self.terraform.run(
+            self.root, *args, timeout=timeout, extra_env=extra, log_path=self.log_path, capture=capture
+        )
         if done.returncode != 0:
             tail = "\n".join(self.log_path.read_text(errors="replace").splitlines()[-25:])
             raise TerraformFailed(f"terraform {args[0]} failed (exit {done.returncode}); log {self.log_path}:\n{tail}")
-        return done.stdout
+        return done.stdout or ""
 
     def _state_args(self) -> list[str]:
         return [f"-state={self.state_dir / 'terraform.tfstate'}"]
@@ -172,8 +175,9 @@ class EnvironmentRoot:
         return self.outputs(aws_endpoint)
 
     def outputs(self, aws_endpoint: str) -> LocalOutputs:
-        text = self._run(["output", "-json", "-no-color", *self._state_args()], aws_endpoint, timeout=120)
+        text = self._run(["output", "-json", "-no-color", *self._state_args()], aws_endpoint, timeout=120, capture=True)
         return LocalOutputs({name: entry["value"] for name, entry in json.loads(text).items()})
 
     def destroy(self, aws_endpoint: str, dist_dir: Path, extra_vars: Mapping[str, str] | None = None) -> None:
-        self._run(["destroy", *self._change_args(aws_endpoint, dist_dir, extra_vars)], aws_endpoint)
+        # The state is this run's own apply: refreshing ~190 resources against moto first only costs time.
+        self._run(["destroy", "-refresh=false", *self._change_args(aws_endpoint, dist_dir, extra_vars)], aws_endpoint)

@@ -27,11 +27,7 @@ locals {
     monitoring         = local.p
   }
 
-  tags = merge(var.tags, {
-    Project     = var.project
-    Environment = var.environment
-    ManagedBy   = "terraform"
-  })
+  tags = var.tags # the environment's one tag map (modules/naming)
 
   availability_zones = coalesce(var.availability_zones, ["${var.region}a", "${var.region}b", "${var.region}c"])
 }

@@ -61,7 +61,7 @@ variable "partition" {
 }
 
 variable "tags" {
-  description = "Tags merged into every resource."
+  description = "The tag map of every resource, as modules/naming builds it (Project, Environment, ManagedBy and extras)."
   type        = map(string)
   default     = {}
 }

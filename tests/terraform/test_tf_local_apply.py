@@ -27,10 +27,10 @@ CONTRACT_OUTPUTS = {
 
 
 @pytest.fixture(scope="module")
-def applied(local_stack: Any) -> tuple[dict[str, Any], str]:
-    """The outputs of envs/local applied to moto (started by conftest at session start)."""
-    assert local_stack.outputs is not None
-    return local_stack.outputs, local_stack.endpoint
+def applied(local_env: Any) -> tuple[dict[str, Any], str]:
+    """The outputs of envs/local applied to moto: the session's apply (tests/conftest.py), destroyed at its end."""
+    assert local_env.outputs is not None
+    return dict(local_env.outputs.raw), local_env.moto_url
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,12 @@
-provider "aws" {
-  region              = var.region
-  allowed_account_ids = length(var.allowed_account_ids) > 0 ? var.allowed_account_ids : null
-
-  default_tags {
-    tags = local.tags
-  }
-}
-
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
-locals {
-  # The naming rule: every resource is <project>-<environment>-<role>.
-  name_prefix = "${var.project}-${var.environment}"
-  tags        = merge(var.tags, { Project = var.project, Environment = var.environment, ManagedBy = "terraform" })
-}
+# dev: the stack with dev's settings. The provider, the account lookups and the naming come
+# from provider.tf, a link to ../../shared/aws_env_provider.tf that prod shares.
 
 module "riskline" {
   source = "../../stack"
 
   project     = var.project
   environment = var.environment
-  name_prefix = local.name_prefix
+  name_prefix = module.naming.name_prefix
   account_id  = data.aws_caller_identity.current.account_id
   region      = var.region
   partition   = data.aws_partition.current.partition
@@ -46,5 +31,5 @@ module "riskline" {
   deletion_protection      = false
   log_level                = "DEBUG"
 
-  tags = local.tags
+  tags = module.naming.tags
 }

@@ -38,10 +38,12 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 
-locals {
-  # The naming rule: every resource is <project>-<environment>-<role>.
-  name_prefix = "${var.project}-${var.environment}"
-  tags        = { Project = var.project, Environment = var.environment, ManagedBy = "terraform" }
+# The naming rule (<project>-<environment>-<role>) and the tag map, from their one definition.
+module "naming" {
+  source = "../../modules/naming"
+
+  project     = var.project
+  environment = var.environment
 }
 
 module "riskline" {
@@ -49,7 +51,7 @@ module "riskline" {
 
   project     = var.project
   environment = var.environment
-  name_prefix = local.name_prefix
+  name_prefix = module.naming.name_prefix
   account_id  = data.aws_caller_identity.current.account_id
   region      = var.region
   partition   = "aws"
@@ -75,5 +77,5 @@ module "riskline" {
   deletion_protection = false
   force_destroy       = true
 
-  tags = local.tags
+  tags = module.naming.tags
 }

@@ -6,137 +6,43 @@ locals {
 
 # ---------------------------------------------------------------- lake bucket
 
-resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_144:The lake is rebuilt from the DynamoDB table (PITR) and the stream; a cross-region replica would double storage for data that is already recoverable.
-  bucket        = var.bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
+module "lake_bucket" {
+  source = "../secure_bucket"
 
-resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = aws_s3_bucket.this.id
+  name              = var.bucket_name
+  kms_key_arn       = var.kms_key_arn
+  access_log_target = { bucket = module.access_log_bucket.bucket_id, prefix = "s3/${var.bucket_name}/" }
+  policy_documents  = [data.aws_iam_policy_document.lake.json]
+  force_destroy     = var.force_destroy
+  tags              = var.tags
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  bucket                  = aws_s3_bucket.this.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_logging" "this" {
-  bucket        = aws_s3_bucket.this.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "s3/${var.bucket_name}/"
-
-  depends_on = [aws_s3_bucket_policy.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    id     = "lake-tiering"
-    status = "Enabled"
-
-    filter {
+  lifecycle_rules = [
+    {
+      id     = "lake-tiering"
       prefix = "${var.lake_prefix}/"
-    }
+      transitions = [
+        { days = var.lifecycle_days.to_infrequent_access, storage_class = "STANDARD_IA" },
+        { days = var.lifecycle_days.to_glacier_ir, storage_class = "GLACIER_IR" },
+      ]
+    },
+    { id = "mailroom-uploads", prefix = var.mailroom_prefix, expiration_days = var.lifecycle_days.mailroom_expire },
+    { id = "noncurrent-and-incomplete", noncurrent_expiration_days = var.lifecycle_days.noncurrent_expire },
+  ]
+}
 
-    transition {
-      days          = var.lifecycle_days.to_infrequent_access
-      storage_class = "STANDARD_IA"
-    }
-
-    transition {
-      days          = var.lifecycle_days.to_glacier_ir
-      storage_class = "GLACIER_IR"
-    }
-  }
-
-  rule {
-    id     = "mailroom-uploads"
-    status = "Enabled"
-
-    filter {
-      prefix = var.mailroom_prefix
-    }
-
-    expiration {
-      days = var.lifecycle_days.mailroom_expire
-    }
-  }
-
-  rule {
-    id     = "noncurrent-and-incomplete"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.lifecycle_days.noncurrent_expire
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
+locals {
+  lake_bucket_arn       = "arn:${local.partition}:s3:::${var.bucket_name}"
+  access_log_bucket_arn = "arn:${local.partition}:s3:::${var.access_log_bucket_name}"
 }
 
 data "aws_iam_policy_document" "lake" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  # Uploads without encryption headers get the bucket's default key (SSE-KMS, below); an upload that
-  # names a key must name that one. Both conditions must hold (an absent header is not a foreign key).
+  # Uploads without encryption headers get the bucket's default key (SSE-KMS); an upload that names a
+  # key must name that one. Both conditions must hold (an absent header is not a foreign key).
   statement {
     sid       = "DenyUploadsNamingForeignKmsKey"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+    resources = ["${local.lake_bucket_arn}/*"]
 
     principals {
       type        = "AWS"
@@ -157,17 +63,10 @@ data "aws_iam_policy_document" "lake" {
   }
 }
 
-resource "aws_s3_bucket_policy" "this" {
-  bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.lake.json
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
-}
-
 resource "aws_s3_bucket_notification" "this" {
   count = var.mailroom_notification ? 1 : 0
 
-  bucket = aws_s3_bucket.this.id
+  bucket = module.lake_bucket.bucket_id
 
   lambda_function {
     lambda_function_arn = var.mailroom_function_arn
@@ -179,98 +78,27 @@ resource "aws_s3_bucket_notification" "this" {
 
 # ---------------------------------------------------------------- access-log bucket
 
-resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's buckets; replicating them is not required.
-  #checkov:skip=CKV_AWS_18:This is the access-log target itself; logging it to itself would loop.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes access-log object events.
-  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS.
-  bucket        = var.access_log_bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
+module "access_log_bucket" {
+  source = "../secure_bucket"
 
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
+  name             = var.access_log_bucket_name
+  kms_key_arn      = null # S3 server access log delivery writes only to SSE-S3 buckets
+  policy_documents = [data.aws_iam_policy_document.access_logs.json]
+  force_destroy    = var.force_destroy
+  tags             = var.tags
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.lifecycle_days.access_logs_expire
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.access_logs]
+  lifecycle_rules = [{
+    id                         = "expire-access-logs"
+    expiration_days            = var.lifecycle_days.access_logs_expire
+    noncurrent_expiration_days = 30
+  }]
 }
 
 data "aws_iam_policy_document" "access_logs" {
   statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
     sid       = "S3ServerAccessLogDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
+    resources = ["${local.access_log_bucket_arn}/*"]
 
     principals {
       type        = "Service"
@@ -285,11 +113,66 @@ data "aws_iam_policy_document" "access_logs" {
   }
 }
 
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+# Both buckets moved into modules/secure_bucket: existing state follows, nothing is re-created.
+moved {
+  from = aws_s3_bucket.this
+  to   = module.lake_bucket.aws_s3_bucket.this
+}
+moved {
+  from = aws_s3_bucket_ownership_controls.this
+  to   = module.lake_bucket.aws_s3_bucket_ownership_controls.this
+}
+moved {
+  from = aws_s3_bucket_public_access_block.this
+  to   = module.lake_bucket.aws_s3_bucket_public_access_block.this
+}
+moved {
+  from = aws_s3_bucket_versioning.this
+  to   = module.lake_bucket.aws_s3_bucket_versioning.this
+}
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this
+  to   = module.lake_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+moved {
+  from = aws_s3_bucket_logging.this
+  to   = module.lake_bucket.aws_s3_bucket_logging.this[0]
+}
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this
+  to   = module.lake_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+moved {
+  from = aws_s3_bucket_policy.this
+  to   = module.lake_bucket.aws_s3_bucket_policy.this
+}
+moved {
+  from = aws_s3_bucket.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket.this
+}
+moved {
+  from = aws_s3_bucket_ownership_controls.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_ownership_controls.this
+}
+moved {
+  from = aws_s3_bucket_public_access_block.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_public_access_block.this
+}
+moved {
+  from = aws_s3_bucket_versioning.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_versioning.this
+}
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+moved {
+  from = aws_s3_bucket_policy.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_policy.this
 }
 
 # ---------------------------------------------------------------- applicant-key secret

@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Lake bucket name."
-  value       = aws_s3_bucket.this.id
+  value       = module.lake_bucket.bucket_id
 }
 
 output "bucket_arn" {
   description = "Lake bucket ARN."
-  value       = aws_s3_bucket.this.arn
+  value       = module.lake_bucket.bucket_arn
 }
 
 output "lake_prefix" {
@@ -20,7 +20,7 @@ output "mailroom_prefix" {
 
 output "data_capture_s3_uri" {
   description = "S3 URI where the endpoint captures requests and responses."
-  value       = "s3://${aws_s3_bucket.this.id}/${var.data_capture_prefix}"
+  value       = "s3://${module.lake_bucket.bucket_id}/${var.data_capture_prefix}"
 }
 
 output "data_capture_prefix" {
@@ -35,8 +35,7 @@ output "model_prefix" {
 
 output "access_log_bucket_name" {
   description = "Bucket receiving S3 server access logs (ready for delivery once its policy exists)."
-  value       = aws_s3_bucket.access_logs.id
-  depends_on  = [aws_s3_bucket_policy.access_logs]
+  value       = module.access_log_bucket.bucket_id # known once its policy is in place (secure_bucket)
 }
 
 output "applicant_key_secret_arn" {

@@ -1,0 +1,1 @@
+../../shared/aws_env_provider.tf
