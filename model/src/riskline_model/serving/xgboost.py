@@ -74,8 +74,9 @@ class Scorer:
         self.thresholds = model.thresholds  # binary artifacts
         self.spec = spec
         self.model_version = model_version
-        if model.kind == "softmax":  # one table per class: the trees of that output group
+        if model.kind in ("softmax", "ensemble"):  # one table per class: the trees of that output group
             self.tables = [TreeTable(model.boosters[0], group=g) for g in range(len(TIERS))]
+            self.tables += [TreeTable(b) for b in model.boosters[1:]]
         else:
             self.tables = [TreeTable(b) for b in model.boosters]
         self.trees = self.tables[0]
@@ -95,13 +96,18 @@ class Scorer:
 
     def explain(self, x: np.ndarray, served: np.ndarray) -> np.ndarray:
         """(rows, features) contributions to the margin that put each row in the tier it is served."""
-        if len(self.tables) == 1:
+        linear = self.model.linear
+        if len(self.tables) == 1 and linear is None:
             return self.tables[0].contributions(x)
         weights = self.explain_weights[served]  # (rows, groups)
+        linear_parts = None if linear is None else linear.contributions(x)  # (rows, features, groups)
         out = np.zeros((x.shape[0], self.spec.n_features))
         for g, table in enumerate(self.tables):
             if np.any(weights[:, g]):
-                out += table.contributions(x) * weights[:, g : g + 1]
+                part = table.contributions(x)
+                if linear_parts is not None:
+                    part = part + linear_parts[:, :, g]
+                out += part * weights[:, g : g + 1]
         return out
 
     def predict(self, x: np.ndarray) -> list[dict[str, Any]]:
