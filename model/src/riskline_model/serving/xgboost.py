@@ -71,6 +71,7 @@ class Scorer:
         for booster in model.boosters:
             booster.set_param({"nthread": 1})
         self.model = model
+        self.booster = model.boosters[0]  # the main booster (benchmarks time it bare)
         self.thresholds = model.thresholds  # binary artifacts
         self.spec = spec
         self.model_version = model_version
