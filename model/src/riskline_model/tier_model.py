@@ -76,6 +76,10 @@ class TierModel:
         self._offset = np.asarray(self.calibration.get("offset", [0.0, 0.0]), dtype=np.float64)
         self._temperature = float(self.calibration.get("temperature", 1.0))
         self._bias = np.asarray(self.calibration.get("bias", [0.0, 0.0, 0.0]), dtype=np.float64)
+        if self.thresholds is not None:  # the smoothed reading of the cut-offs, precomputed (per request it is hot)
+            lo, hi = float(_logit(self.thresholds.low_below)), float(_logit(self.thresholds.high_at_or_above))
+            self._cuts = np.array([lo, hi])
+            self._inv_step = 1.0 / max((hi - lo) / BINARY_BAND_STEPS, 1e-3)
 
     @property
     def booster_files(self) -> list[str]:
@@ -118,18 +122,20 @@ class TierModel:
                 + ordinal_probabilities(margins[:, 3:], self._scale, self._offset)
             )
             return tiers[:, 2], tiers
-        p = _sigmoid(margins[:, 0].astype(np.float64))
-        return p, self.binary_tier_probabilities(p)
+        z = margins[:, 0].astype(np.float64)  # the margin is logit(p)
+        return _sigmoid(z), self._binary_tiers(z)
 
     def binary_tier_probabilities(self, p: np.ndarray) -> np.ndarray:
-        t = self.thresholds
-        assert t is not None
-        lo, hi = _logit(t.low_below), _logit(t.high_at_or_above)
-        step = max((hi - lo) / BINARY_BAND_STEPS, 1e-3)
-        z = _logit(p)
-        at_least_medium = _sigmoid((z - lo) / step)
-        high = np.minimum(_sigmoid((z - hi) / step), at_least_medium)
-        return np.stack([1.0 - at_least_medium, at_least_medium - high, high], axis=1)
+        return self._binary_tiers(_logit(p))
+
+    def _binary_tiers(self, z: np.ndarray) -> np.ndarray:
+        # Columns P(tier >= medium), P(high); the second is never above the first (high cut >= low cut).
+        above = _sigmoid((z[:, None] - self._cuts) * self._inv_step)
+        tiers = np.empty((len(z), 3))
+        tiers[:, 0] = 1.0 - above[:, 0]
+        tiers[:, 1] = above[:, 0] - above[:, 1]
+        tiers[:, 2] = above[:, 1]
+        return tiers
 
     def serve(self, reject_probability: np.ndarray, tier_probabilities: np.ndarray) -> np.ndarray:
         """The tier index served per row (0 low, 1 medium, 2 high)."""
