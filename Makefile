@@ -66,15 +66,17 @@ schemas: $(VENV)/.installed ## regenerate shared/jsonschema/ from the pydantic m
 MODEL_BUILD   := build/model
 TRAIN_ROWS    ?= 50000
 TRAIN_SEED    ?= 7
+# TRAIN_LABELS=graded: the generator's low/medium/high auditor grades train the tier model (default binary).
+TRAIN_LABELS  ?= binary
 # What the artifact depends on (serving and launch code changes do not retrain).
 MODEL_SOURCES := $(wildcard model/src/riskline_model/*.py model/src/riskline_model/data/*.py model/src/riskline_model/features/*.py)
 # One folder per (rows, seed): changing either regenerates the data and retrains.
-TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)
+TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)$(if $(filter graded,$(TRAIN_LABELS)),-graded)
 
-.PHONY: train bench-serving
+.PHONY: train bench-serving bench-real-data
 
 $(TRAIN_CHANNEL)/train.jsonl: $(VENV)/.installed $(wildcard model/src/riskline_model/data/*.py)
-	$(PY) -m riskline_model.data generate --rows $(TRAIN_ROWS) --seed $(TRAIN_SEED) --out $@
+	$(PY) -m riskline_model.data generate --rows $(TRAIN_ROWS) --seed $(TRAIN_SEED) --labels $(TRAIN_LABELS) --out $@
 
 # The training entry point runs exactly as in a SageMaker job (SM_* variables), then the model dir is packed.
 $(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
@@ -83,10 +85,22 @@ $(MODEL_BUILD)/model.tar.gz: $(TRAIN_CHANNEL)/train.jsonl $(MODEL_SOURCES)
 	  SM_INPUT_CONFIG_DIR=$(MODEL_BUILD)/config SM_OUTPUT_DIR=$(MODEL_BUILD) $(PY) -m riskline_model.train
 	$(PY) -m riskline_model.artifact pack $(MODEL_BUILD)/staging $(MODEL_BUILD)
 
-train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data: build/model/{model.tar.gz,artifact/,metrics.json,report.html}
+train: $(MODEL_BUILD)/model.tar.gz ## train the risk model on generated data (TRAIN_LABELS=graded for tiers): build/model/{model.tar.gz,artifact/,metrics.json,report.html}
 
 bench-serving: $(MODEL_BUILD)/model.tar.gz ## serving latency/throughput: both stages over loopback HTTP vs in-process and a gunicorn+gevent+Flask baseline
 	PYTHONPATH=local $(PY) bench/serving.py --model-dir $(MODEL_BUILD)/artifact
+
+# The real data set's package goes into .venv only here (constrained by dev.txt: no pinned version moves);
+# the stamp follows .venv/.installed, so a re-sync of .venv (which removes it) reinstalls it next time.
+REAL_DATA_OUT   ?= build/real-data
+REAL_GRADE_MAP  ?= a=low,b=low,c=medium,d=medium,e=high,f=high,g=high
+REAL_DATA_SEEDS ?= 7,8,9
+$(VENV)/.realdata-installed: $(VENV)/.installed requirements/realdata.txt
+	$(UV) pip install -q --python $(PY) -r requirements/realdata.txt
+	@touch $@
+
+bench-real-data: $(VENV)/.realdata-installed ## the model on 10,000 real Lending Club loans (grade A-G): entry point + batch command, beside the two baselines
+	$(PY) bench/real_data.py --out $(REAL_DATA_OUT) --grade-map $(REAL_GRADE_MAP) --seeds $(REAL_DATA_SEEDS)
 
 # ---- Lambda packages, deployment, cold start ---------------------------------------------------
 # Per-function Lambda zips (tools/package.py), per-function deployment and the cold-start benchmark.

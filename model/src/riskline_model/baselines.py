@@ -1,7 +1,7 @@
 """The two baselines every training run fits on the same split as the model, to keep it honest.
 
 logistic_regression  standardised features, multinomial logistic regression with an L2 penalty of
-                     1/2 |W|^2 (scikit-learn's default C=1), fitted by scipy's L-BFGS
+                     1/2 |W|^2 (scikit-learn's default C=1), fitted by scipy's L-BFGS (linear.py)
 xgboost_plain        XGBoost with its library defaults (depth 6, eta 0.3, 100 rounds, no early stopping)
 
 Both see the model's own feature matrix (the fitted spec), so the comparison is about the learner.
@@ -15,37 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from .linear import fit_logistic
+
 PLAIN_XGBOOST_ROUNDS = 100  # xgboost.XGBClassifier's default n_estimators
 
 
 def logistic_regression(x_train: np.ndarray, y_train: np.ndarray, n_classes: int) -> Callable[[np.ndarray], np.ndarray]:
     """Fit; return a function giving (rows, n_classes) probabilities."""
-    from scipy.optimize import minimize
-    from scipy.special import log_softmax
-
-    mean, scale = x_train.mean(axis=0), x_train.std(axis=0)
-    scale[scale == 0] = 1.0
-    x = np.hstack([(x_train - mean) / scale, np.ones((len(x_train), 1))])
-    onehot = np.eye(n_classes)[y_train.astype(np.int64)]
-    shape = (x.shape[1], n_classes)
-
-    def loss(w_flat: np.ndarray) -> tuple[float, np.ndarray]:
-        w = w_flat.reshape(shape)
-        logp = log_softmax(x @ w, axis=1)
-        penalty = w[:-1]  # the intercepts are not penalised
-        value = -np.sum(onehot * logp) + 0.5 * np.sum(penalty**2)
-        grad = x.T @ (np.exp(logp) - onehot)
-        grad[:-1] += penalty
-        return float(value), grad.ravel()
-
-    w = minimize(loss, np.zeros(shape).ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 2_000}).x
-    w = w.reshape(shape)
-
-    def predict(x_new: np.ndarray) -> np.ndarray:
-        z = np.hstack([(x_new - mean) / scale, np.ones((len(x_new), 1))]) @ w
-        return np.exp(log_softmax(z, axis=1))
-
-    return predict
+    return fit_logistic(x_train, y_train, n_classes).probabilities
 
 
 def xgboost_plain(x_train: np.ndarray, y_train: np.ndarray, n_classes: int, seed: int, nthread: int) -> Any:

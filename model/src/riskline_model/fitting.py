@@ -17,6 +17,7 @@ from .data.labeled import LabeledData
 from .evaluate import classification, evaluate, multiclass_log_loss
 from .features.spec import FeatureSpec
 from .grades import TIER_NAMES, GradeVocabulary
+from .linear import LinearMargins, fit_logistic
 from .policy import TierPolicy, fit_policy
 from .tier_model import TierModel
 from .tiers import TIERS, choose_thresholds
@@ -37,7 +38,7 @@ HEADLINE = (
     "max_tier_ece",
     "bayes_macro_f1",
 )
-TIER_MODELS = ("auto", "softmax", "ordinal")
+TIER_MODELS = ("auto", "softmax", "ordinal", "ensemble")
 
 
 @dataclass
@@ -49,11 +50,13 @@ class Fitted:
     plot_inputs: dict[str, Any] = field(default_factory=dict)
 
 
-def _train_booster(hp: "Hyperparameters", x_tr, y_tr, x_val, y_val, features, num_class: int = 0):
+def _train_booster(
+    hp: "Hyperparameters", x_tr, y_tr, x_val, y_val, features, num_class: int = 0, base_tr=None, base_val=None
+):
     import xgboost as xgb
 
-    dtrain = xgb.DMatrix(x_tr, label=y_tr, feature_names=features)
-    dval = xgb.DMatrix(x_val, label=y_val, feature_names=features)
+    dtrain = xgb.DMatrix(x_tr, label=y_tr, feature_names=features, base_margin=base_tr)
+    dval = xgb.DMatrix(x_val, label=y_val, feature_names=features, base_margin=base_val)
     booster = xgb.train(
         hp.xgb_params(num_class),
         dtrain,
@@ -120,24 +123,74 @@ def fit_binary(
 # ---- graded ------------------------------------------------------------------------------------
 
 
+def _linear_start(kind: str, x_train: np.ndarray, tier: np.ndarray) -> LinearMargins:
+    """The logistic-regression margins a graded model boosts from: multinomial, or one logit per ordinal head."""
+    if kind == "softmax":
+        return fit_logistic(x_train, tier, 3)
+    heads = [fit_logistic(x_train, (tier >= k).astype(np.int64), 2).binary_head() for k in (1, 2)]
+    return LinearMargins(
+        heads[0].mean,
+        heads[0].scale,
+        np.hstack([h.weights for h in heads]),
+        np.concatenate([h.intercept for h in heads]),
+    )
+
+
+def _bases(linear: LinearMargins | None, *xs: np.ndarray) -> list[np.ndarray | None]:
+    return [None if linear is None else linear.margins(x).astype(np.float32) for x in xs]
+
+
 def _softmax_candidate(hp, spec, x_train, x_val, train, val):
-    booster, best, _ = _train_booster(hp, x_train, train.tier, x_val, val.tier, list(spec.features), num_class=3)
-    model = TierModel("softmax", [booster], {}, policy=TierPolicy("argmax"))
+    linear = _linear_start("softmax", x_train, train.tier) if hp.boost_from_linear else None
+    b_tr, b_val = _bases(linear, x_train, x_val)
+    booster, best, _ = _train_booster(
+        hp, x_train, train.tier, x_val, val.tier, list(spec.features), 3, base_tr=b_tr, base_val=b_val
+    )
+    model = TierModel("softmax", [booster], {}, policy=TierPolicy("argmax"), linear=linear)
     if hp.calibrate:
-        model = TierModel("softmax", [booster], fit_vector_scaling(model.margins(x_val), val.tier), policy=model.policy)
+        calibration = fit_vector_scaling(model.margins(x_val), val.tier)
+        model = TierModel("softmax", [booster], calibration, policy=model.policy, linear=linear)
     return model, best
 
 
 def _ordinal_candidate(hp, spec, x_train, x_val, train, val):
+    linear = _linear_start("ordinal", x_train, train.tier) if hp.boost_from_linear else None
+    b_tr, b_val = _bases(linear, x_train, x_val)
     heads, best = [], 0
-    for k in (1, 2):
-        booster, b, _ = _train_booster(hp, x_train, train.tier >= k, x_val, val.tier >= k, list(spec.features))
+    for g, k in enumerate((1, 2)):
+        booster, b, _ = _train_booster(
+            hp,
+            x_train,
+            train.tier >= k,
+            x_val,
+            val.tier >= k,
+            list(spec.features),
+            base_tr=None if b_tr is None else b_tr[:, g],
+            base_val=None if b_val is None else b_val[:, g],
+        )
         heads.append(booster)
         best = max(best, b)
-    model = TierModel("ordinal", heads, {}, policy=TierPolicy("argmax"))
+    model = TierModel("ordinal", heads, {}, policy=TierPolicy("argmax"), linear=linear)
     if hp.calibrate:
-        model = TierModel("ordinal", heads, fit_ordinal(model.margins(x_val), val.tier), policy=model.policy)
+        model = TierModel(
+            "ordinal", heads, fit_ordinal(model.margins(x_val), val.tier), policy=model.policy, linear=linear
+        )
     return model, best
+
+
+def _ensemble(softmax: TierModel, ordinal: TierModel) -> TierModel:
+    """Both formulations, their tier probabilities averaged: neither wins consistently, the mean is steadier."""
+    linear = None
+    if softmax.linear is not None and ordinal.linear is not None:
+        linear = LinearMargins(
+            softmax.linear.mean,
+            softmax.linear.scale,
+            np.hstack([softmax.linear.weights, ordinal.linear.weights]),
+            np.concatenate([softmax.linear.intercept, ordinal.linear.intercept]),
+        )
+    calibration = {**softmax.calibration, **ordinal.calibration}  # disjoint keys (calibration.py)
+    boosters = [*softmax.boosters, *ordinal.boosters]
+    return TierModel("ensemble", boosters, calibration, policy=TierPolicy("argmax"), linear=linear)
 
 
 def _tier_block(proba: np.ndarray, y: np.ndarray, policy: TierPolicy) -> dict[str, Any]:
@@ -159,12 +212,17 @@ def fit_graded(
     prior = np.bincount(train.tier, minlength=3) / len(train.tier)
 
     builders = {"softmax": _softmax_candidate, "ordinal": _ordinal_candidate}
-    names = list(builders) if hp.tier_model == "auto" else [hp.tier_model]
-    candidates: dict[str, dict[str, Any]] = {}
+    names = [hp.tier_model] if hp.tier_model in builders else list(builders)
     fitted: dict[str, tuple[TierModel, int]] = {}
     for name in names:
-        model, best = builders[name](hp, spec, x_train, x_val, train, val)
-        fitted[name] = (model, best)
+        fitted[name] = builders[name](hp, spec, x_train, x_val, train, val)
+    if len(fitted) == 2:
+        (soft, b_soft), (ordi, b_ord) = fitted["softmax"], fitted["ordinal"]
+        fitted["ensemble"] = (_ensemble(soft, ordi), max(b_soft, b_ord))
+    if hp.tier_model == "ensemble":
+        fitted = {"ensemble": fitted["ensemble"]}
+    candidates: dict[str, dict[str, Any]] = {}
+    for name, (model, best) in fitted.items():
         _, p_val = model.probabilities(model.margins(x_val))
         _, p_test = model.probabilities(model.margins(x_test))
         candidates[name] = {
@@ -176,10 +234,16 @@ def fit_graded(
             "best_iteration": best,
         }
     chosen = min(candidates, key=lambda n: candidates[n]["validation_log_loss"])
+    if "ensemble" in candidates and (
+        candidates[chosen]["validation_log_loss"] > candidates["ensemble"]["validation_log_loss"] - hp.ensemble_margin
+    ):
+        chosen = "ensemble"  # a single formulation must beat the steadier mean clearly, not by noise
     model, best = fitted[chosen]
     _, p_val = model.probabilities(model.margins(x_val))
     policy = fit_policy(hp.tier_policy, hp.tier_costs, p_val, val.tier, prior)
-    model = TierModel(model.kind, model.boosters, model.calibration, policy=policy, vocabulary=vocabulary)
+    model = TierModel(
+        model.kind, model.boosters, model.calibration, policy=policy, vocabulary=vocabulary, linear=model.linear
+    )
     _, p_test = model.probabilities(model.margins(x_test))
     block = _tier_block(p_test, test.tier, policy)
 
@@ -187,6 +251,7 @@ def fit_graded(
         "label_kind": "grade",
         "rows": len(test.tier),
         "tier_model": chosen,
+        "boosted_from_linear": bool(hp.boost_from_linear),
         "tier_model_candidates": candidates,
         "policy": policy.to_dict(),
         "vocabulary": vocabulary.to_dict(),

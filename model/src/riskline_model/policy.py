@@ -2,7 +2,7 @@
 
 `costs[true][served]` is what serving tier `served` costs when the auditors' tier is `true`. With
 `expected_cost` and no costs given, training fits them on validation data: a wrong answer on tier k
-costs `prior_k ** -alpha` (alpha on a small grid, the one with the best validation macro-F1), so a
+costs `prior_k ** -alpha` (alpha on a grid, the one with the best validation macro-F1), so a
 rare high tier is not drowned by the common ones. The policy travels in the artifact; serving it is
 one (rows x 3) @ (3 x 3) product.
 """
@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 RULES = ("argmax", "expected_cost")
-ALPHA_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+# 0 (argmax) to 1.5 by 0.05: a coarser grid left a few points of validation macro-F1 on the table.
+ALPHA_GRID = tuple(round(0.05 * i, 2) for i in range(31))
 
 
 def parse_costs(text: str, k: int = 3) -> np.ndarray:

@@ -6,6 +6,10 @@ kind      boosters                                probabilities                 
 binary    P(reject) (binary:logistic)             smoothed reading of the cut-offs  the two cut-offs (tiers.py)
 softmax   one multi:softprob booster, 3 groups    vector-scaled softmax             policy.py
 ordinal   P(tier >= medium), P(tier = high)       Platt-scaled cumulative heads     policy.py
+ensemble  the softmax booster, then both heads    the mean of the two above         policy.py
+
+A graded model may boost from linear margins (`linear.py`): its margins are then the linear scores
+plus the trees', and so are its reason-code contributions.
 
 `reject_probability` is P(reject) for a binary model and P(tier high) for a graded one (the grade an
 auditor's rejection stands for). For a binary model the per-tier probabilities are not frequencies
@@ -24,12 +28,13 @@ import xgboost as xgb
 
 from .calibration import ordinal_probabilities, softmax_probabilities
 from .grades import TIER_NAMES, GradeVocabulary
+from .linear import LinearMargins
 from .policy import TierPolicy
 from .tiers import Thresholds
 
 TIERS_FILE = "tiers.json"
 LEGACY_THRESHOLDS_FILE = "thresholds.json"
-KINDS = ("binary", "softmax", "ordinal")
+KINDS = ("binary", "softmax", "ordinal", "ensemble")
 BINARY_BAND_STEPS = 4.0
 # Per tier served, how the explained margins combine into "what put this application in this tier":
 # rows = tier served (low, medium, high), columns = the model's margin groups.
@@ -38,6 +43,7 @@ EXPLAIN_WEIGHTS = {
     "softmax": np.array([[-1.0, 1.0, 0.0], [-1.0, 1.0, 0.0], [0.0, -1.0, 1.0]]),  # this tier over the one below
     "ordinal": np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]),  # the head that crossed into this tier
 }
+EXPLAIN_WEIGHTS["ensemble"] = 0.5 * np.hstack([EXPLAIN_WEIGHTS["softmax"], EXPLAIN_WEIGHTS["ordinal"]])
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -57,6 +63,7 @@ class TierModel:
     policy: TierPolicy | None = None  # graded kinds
     thresholds: Thresholds | None = None  # binary
     vocabulary: GradeVocabulary | None = None  # graded kinds
+    linear: LinearMargins | None = None  # the margins the boosters start from (graded kinds)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -69,6 +76,10 @@ class TierModel:
         self._offset = np.asarray(self.calibration.get("offset", [0.0, 0.0]), dtype=np.float64)
         self._temperature = float(self.calibration.get("temperature", 1.0))
         self._bias = np.asarray(self.calibration.get("bias", [0.0, 0.0, 0.0]), dtype=np.float64)
+        if self.thresholds is not None:  # the smoothed reading of the cut-offs, precomputed (per request it is hot)
+            lo, hi = float(_logit(self.thresholds.low_below)), float(_logit(self.thresholds.high_at_or_above))
+            self._cuts = np.array([lo, hi])
+            self._inv_step = 1.0 / max((hi - lo) / BINARY_BAND_STEPS, 1e-3)
 
     @property
     def booster_files(self) -> list[str]:
@@ -79,11 +90,23 @@ class TierModel:
         return EXPLAIN_WEIGHTS[self.kind]
 
     def margins(self, x: np.ndarray) -> np.ndarray:
-        """(rows, groups) raw margins: 1 group (binary), 3 (softmax) or 2 (ordinal heads)."""
-        if self.kind == "softmax":
-            return self.boosters[0].inplace_predict(x, predict_type="margin", validate_features=False)
-        cols = [b.inplace_predict(x, predict_type="margin", validate_features=False) for b in self.boosters]
-        return np.stack(cols, axis=1)
+        """(rows, groups) raw margins: 1 group (binary), 3 (softmax), 2 (ordinal heads) or 3 + 2 (ensemble)."""
+        base = None if self.linear is None else self.linear.margins(x).astype(np.float32)
+        if self.kind == "binary":
+            return self.boosters[0].inplace_predict(x, predict_type="margin", validate_features=False)[:, None]
+        parts, heads, column = [], self.boosters, 0
+        if self.kind in ("softmax", "ensemble"):
+            groups = None if base is None else base[:, :3]
+            parts.append(
+                self.boosters[0].inplace_predict(x, predict_type="margin", validate_features=False, base_margin=groups)
+            )
+            heads, column = self.boosters[1:], 3
+        for g, b in enumerate(heads):
+            head_base = None if base is None else base[:, column + g]
+            parts.append(
+                b.inplace_predict(x, predict_type="margin", validate_features=False, base_margin=head_base)[:, None]
+            )
+        return np.hstack(parts)
 
     def probabilities(self, margins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(reject probability per row, (rows, 3) tier probabilities) from `margins`."""
@@ -93,18 +116,26 @@ class TierModel:
         if self.kind == "ordinal":
             tiers = ordinal_probabilities(margins, self._scale, self._offset)
             return tiers[:, 2], tiers
-        p = _sigmoid(margins[:, 0].astype(np.float64))
-        return p, self.binary_tier_probabilities(p)
+        if self.kind == "ensemble":
+            tiers = 0.5 * (
+                softmax_probabilities(margins[:, :3], self._temperature, self._bias)
+                + ordinal_probabilities(margins[:, 3:], self._scale, self._offset)
+            )
+            return tiers[:, 2], tiers
+        z = margins[:, 0].astype(np.float64)  # the margin is logit(p)
+        return _sigmoid(z), self._binary_tiers(z)
 
     def binary_tier_probabilities(self, p: np.ndarray) -> np.ndarray:
-        t = self.thresholds
-        assert t is not None
-        lo, hi = _logit(t.low_below), _logit(t.high_at_or_above)
-        step = max((hi - lo) / BINARY_BAND_STEPS, 1e-3)
-        z = _logit(p)
-        at_least_medium = _sigmoid((z - lo) / step)
-        high = np.minimum(_sigmoid((z - hi) / step), at_least_medium)
-        return np.stack([1.0 - at_least_medium, at_least_medium - high, high], axis=1)
+        return self._binary_tiers(_logit(p))
+
+    def _binary_tiers(self, z: np.ndarray) -> np.ndarray:
+        # Columns P(tier >= medium), P(high); the second is never above the first (high cut >= low cut).
+        above = _sigmoid((z[:, None] - self._cuts) * self._inv_step)
+        tiers = np.empty((len(z), 3))
+        tiers[:, 0] = 1.0 - above[:, 0]
+        tiers[:, 1] = above[:, 0] - above[:, 1]
+        tiers[:, 2] = above[:, 1]
+        return tiers
 
     def serve(self, reject_probability: np.ndarray, tier_probabilities: np.ndarray) -> np.ndarray:
         """The tier index served per row (0 low, 1 medium, 2 high)."""
@@ -122,6 +153,7 @@ class TierModel:
             "policy": None if self.policy is None else self.policy.to_dict(),
             "thresholds": None if self.thresholds is None else self.thresholds.to_dict(),
             "vocabulary": None if self.vocabulary is None else self.vocabulary.to_dict(),
+            "linear": None if self.linear is None else self.linear.to_dict(),
         }
 
     def save(self, model_dir: Path, model_version: str) -> None:
@@ -146,4 +178,5 @@ class TierModel:
             policy=None if doc.get("policy") is None else TierPolicy.from_dict(doc["policy"]),
             thresholds=None if doc.get("thresholds") is None else Thresholds.from_dict(doc["thresholds"]),
             vocabulary=None if doc.get("vocabulary") is None else GradeVocabulary.from_dict(doc["vocabulary"]),
+            linear=None if doc.get("linear") is None else LinearMargins.from_dict(doc["linear"]),
         )

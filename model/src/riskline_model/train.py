@@ -57,9 +57,11 @@ class Hyperparameters:
     reject_grades: str = ",".join(sorted(DEFAULT_REJECT_GRADES))
     label_mode: str = "auto"  # auto: grades train the tiers, accept/reject the reject probability; binary: fold
     grade_map: str = DEFAULT_GRADE_MAP  # the grade vocabulary (grades.py)
-    tier_model: str = "auto"  # graded: softmax, ordinal, or auto (the better validation log loss)
+    tier_model: str = "auto"  # graded: softmax, ordinal, ensemble, or auto (chosen on validation log loss)
+    ensemble_margin: float = 0.002  # auto keeps a single formulation only if it beats the ensemble by this
     tier_policy: str = "expected_cost"  # graded: argmax or expected_cost (policy.py)
     tier_costs: str = ""  # expected_cost: "c00,c01,c02;c10,...", empty = fitted on validation
+    boost_from_linear: int = 1  # graded: the trees start from logistic-regression margins (linear.py)
     calibrate: int = 1  # graded: calibrate the tier probabilities on validation
     allow_empty_tiers: int = 0  # 1: a tier nobody is served in is reported but does not fail the run
 

@@ -71,11 +71,13 @@ class Scorer:
         for booster in model.boosters:
             booster.set_param({"nthread": 1})
         self.model = model
+        self.booster = model.boosters[0]  # the main booster (benchmarks time it bare)
         self.thresholds = model.thresholds  # binary artifacts
         self.spec = spec
         self.model_version = model_version
-        if model.kind == "softmax":  # one table per class: the trees of that output group
+        if model.kind in ("softmax", "ensemble"):  # one table per class: the trees of that output group
             self.tables = [TreeTable(model.boosters[0], group=g) for g in range(len(TIERS))]
+            self.tables += [TreeTable(b) for b in model.boosters[1:]]
         else:
             self.tables = [TreeTable(b) for b in model.boosters]
         self.trees = self.tables[0]
@@ -95,13 +97,18 @@ class Scorer:
 
     def explain(self, x: np.ndarray, served: np.ndarray) -> np.ndarray:
         """(rows, features) contributions to the margin that put each row in the tier it is served."""
-        if len(self.tables) == 1:
+        linear = self.model.linear
+        if len(self.tables) == 1 and linear is None:
             return self.tables[0].contributions(x)
         weights = self.explain_weights[served]  # (rows, groups)
+        linear_parts = None if linear is None else linear.contributions(x)  # (rows, features, groups)
         out = np.zeros((x.shape[0], self.spec.n_features))
         for g, table in enumerate(self.tables):
             if np.any(weights[:, g]):
-                out += table.contributions(x) * weights[:, g : g + 1]
+                part = table.contributions(x)
+                if linear_parts is not None:
+                    part = part + linear_parts[:, :, g]
+                out += part * weights[:, g : g + 1]
         return out
 
     def predict(self, x: np.ndarray) -> list[dict[str, Any]]:
@@ -109,16 +116,18 @@ class Scorer:
         p, tier_p = self.model.probabilities(self.model.margins(x))
         served = self.model.serve(p, tier_p)
         reasons = top_reasons(self.explain(x, served), self.codes, REASONS_PER_ROW)
+        version = self.model_version
+        rounded = np.round(tier_p, 6).tolist()  # one numpy call, not three round() per row
         return [
             {
                 "probability": round(prob, 6),
                 "tier": TIER_NAMES[t],
-                "tier_probabilities": {"low": round(lo, 6), "medium": round(me, 6), "high": round(hi, 6)},
+                "tier_probabilities": {"low": lo, "medium": me, "high": hi},
                 "decision_hint": HINT_NAMES[t],
                 "reason_codes": r,
-                "model_version": self.model_version,
+                "model_version": version,
             }
-            for prob, t, (lo, me, hi), r in zip(p.tolist(), served.tolist(), tier_p.tolist(), reasons, strict=True)
+            for prob, t, (lo, me, hi), r in zip(p.tolist(), served.tolist(), rounded, reasons, strict=True)
         ]
 
     def invoke(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, str]:
