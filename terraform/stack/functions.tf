@@ -56,8 +56,14 @@ locals {
     },
   )
 
+  # The API function learns which channel each API key belongs to (key ids only: nothing secret),
+  # so a body cannot claim another channel than its key's.
+  api_environment = merge(local.ingestion_environment, {
+    CHANNEL_API_KEY_IDS = jsonencode({ for channel, id in module.api.api_key_ids : id => channel })
+  })
+
   function_environment = {
-    ingestion_api      = local.ingestion_environment
+    ingestion_api      = local.api_environment
     ingestion_lex      = local.ingestion_environment
     ingestion_connect  = local.ingestion_environment
     ingestion_mailroom = local.ingestion_environment

@@ -115,3 +115,11 @@ def test_connect_response_is_a_flat_string_map():
     )
     assert out == {"application_id": "a1", "probability": "0.25", "accepted": "true", "reasons": "HIGH_DTI,LOW_INCOME"}
     assert all(isinstance(v, str) for v in out.values())
+
+
+def test_eliciting_a_slot_the_intent_does_not_define_is_refused():
+    event = lex_event(flat_values())
+    del event["sessionState"]["intent"]["slots"]["annualIncome"]
+
+    with pytest.raises(ValueError, match="annualIncome"):
+        lex_elicit_slot(event, "annualIncome", "again please")

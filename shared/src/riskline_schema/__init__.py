@@ -34,12 +34,13 @@ from .enums import (
     RiskTier,
 )
 from .errors import FieldProblem, describe_validation_error
-from .record import ApplicationRecord, LakeRecord, applicant_key
+from .record import MAX_AMENDMENTS, ApplicationRecord, LakeRecord, SupersededVersion, applicant_key
 from .version import SCHEMA_VERSION
 
 __all__ = [
     "FINANCIAL_FIELDS",
     "LOAN_TERMS_MONTHS",
+    "MAX_AMENDMENTS",
     "SCHEMA_VERSION",
     "TIER_TO_HINT",
     "Address",
@@ -67,6 +68,7 @@ __all__ = [
     "ScoringRequest",
     "ScoringResult",
     "StrictModel",
+    "SupersededVersion",
     "TierProbabilities",
     "UtcDatetime",
     "applicant_key",

@@ -15,12 +15,25 @@ from .base import StrictModel, UtcDatetime
 from .enums import ApplicationStatus, Channel, DecisionHint, RiskTier
 from .version import SCHEMA_VERSION, SchemaVersion
 
+MAX_AMENDMENTS = 20  # each superseded version stays on the item (≈2 KB each, far below DynamoDB's 400 KB)
+
+
+class SupersededVersion(StrictModel):
+    """An earlier version of an amended application, kept on the item: what it said and how it was scored."""
+
+    version: int = Field(ge=1)
+    application: Application
+    status: ApplicationStatus
+    assessment: RiskAssessment | None = None
+    superseded_at: UtcDatetime
+
 
 class ApplicationRecord(StrictModel):
     """One item of the DynamoDB applications table (partition key `application_id`).
 
     Top-level `status`, `channel` and `submitted_at` are copied out of the nested documents so
-    the status index and stream consumers can use them without parsing the maps.
+    the status index and stream consumers can use them without parsing the maps. `version`
+    counts amendments (1 = as first submitted); `superseded` keeps every earlier version.
     """
 
     schema_version: SchemaVersion = SCHEMA_VERSION
@@ -29,6 +42,8 @@ class ApplicationRecord(StrictModel):
     assessment: RiskAssessment | None = None
     audit: AuditDecision | None = None
     scoring_attempts: int = Field(default=0, ge=0)
+    version: int = Field(default=1, ge=1)
+    superseded: list[SupersededVersion] = Field(default_factory=list, max_length=MAX_AMENDMENTS)
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
@@ -76,6 +91,7 @@ class LakeRecord(FinancialFacts):
     channel: Channel
     submitted_at: UtcDatetime
     status: ApplicationStatus
+    application_version: int = Field(default=1, ge=1, description="1 as first submitted, +1 per amendment")
     probability: float | None = Field(default=None, ge=0, le=1)
     tier: RiskTier | None = None
     decision_hint: DecisionHint | None = None
@@ -95,6 +111,7 @@ class LakeRecord(FinancialFacts):
             channel=app.channel,
             submitted_at=app.submitted_at,
             status=record.status,
+            application_version=record.version,
             probability=assessment.probability if assessment else None,
             tier=assessment.tier if assessment else None,
             decision_hint=assessment.decision_hint if assessment else None,

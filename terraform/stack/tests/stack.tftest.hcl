@@ -132,6 +132,19 @@ run "names_wiring_and_policies" {
   }
 
   assert {
+    condition = (
+      sort(values(jsondecode(local.function_environment.ingestion_api.CHANNEL_API_KEY_IDS))) == sort(["chatbot", "mail", "mobile", "phone", "webform"]) &&
+      alltrue([for id, channel in jsondecode(local.function_environment.ingestion_api.CHANNEL_API_KEY_IDS) : module.api.api_key_ids[channel] == id])
+    )
+    error_message = "The API function must get every channel's API key id mapped to its channel."
+  }
+
+  assert {
+    condition     = !can(local.function_environment.ingestion_lex.CHANNEL_API_KEY_IDS)
+    error_message = "Only the API function needs the key map."
+  }
+
+  assert {
     condition     = local.function_environment.etl_queue.SAGEMAKER_ENDPOINT_NAME == "riskline-dev-endpoint" && local.function_environment.etl_sync.ENDPOINT_MAX_ATTEMPTS == "3"
     error_message = "etl must get the endpoint name and its retry budget."
   }

@@ -119,7 +119,18 @@ def context() -> FakeLambdaContext:
 
 
 _QUEUE_NUMBERS = itertools.count(1)
+# API key id → channel, as Terraform passes it (the web form has a second key, as during a key rotation).
+CHANNEL_API_KEY_IDS = {
+    "k9l8m7n6o5": "webform",
+    "z9y8x7w6v5": "webform",
+    "m0b1l3k3y0": "mobile",
+    "ch4tb0tk3y": "chatbot",
+    "ph0n3k3y00": "phone",
+    "ma1lk3y000": "mail",
+}
+KEY_ID_OF = {"webform": "k9l8m7n6o5", "mobile": "m0b1l3k3y0", "chatbot": "ch4tb0tk3y", "mail": "ma1lk3y000"}
 ENV = {
+    "CHANNEL_API_KEY_IDS": json.dumps(CHANNEL_API_KEY_IDS),
     "POWERTOOLS_SERVICE_NAME": "ingestion",
     "AWS_LAMBDA_FUNCTION_NAME": "riskline-test-ingestion",
     "APPLICATIONS_TABLE": APPLICATIONS_TABLE,
@@ -242,9 +253,19 @@ def rest_event(
     raw: str | bytes | None = None,
     headers: dict[str, str | None] | None = None,
     base64_body: bool = False,
+    key_channel: str | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy (v1) event, from the captured template, for any route."""
+    """An API Gateway REST proxy (v1) event, from the captured template, for any route.
+
+    It carries the API key of the channel the body names (mail for the batch route), unless
+    `key_channel` picks another.
+    """
     event = copy.deepcopy(load_event("apigw_rest_post_applications.json"))
+    if key_channel is None:
+        named = body.get("channel") if isinstance(body, dict) else None
+        key_channel = "mail" if path == "/applications/batch" else named if named in KEY_ID_OF else "webform"
+    event["requestContext"]["identity"]["apiKeyId"] = KEY_ID_OF[key_channel]
+    event["requestContext"]["identity"]["apiKey"] = f"{key_channel}-key-0123456789abcdef"
     text = raw if raw is not None else (json.dumps(body) if body is not None else None)
     if base64_body and text is not None:
         text = base64.b64encode(text if isinstance(text, bytes) else text.encode()).decode()
@@ -297,3 +318,13 @@ def event_json() -> Callable[[str], Any]:
 def empty_world() -> Callable[[World], None]:
     """Empty the tables and bucket between examples of a property test (the world outlives them)."""
     return _empty
+
+
+@pytest.fixture
+def audit_as(call_api: Callable[..., tuple[int, Any]]) -> Callable[..., tuple[int, Any]]:
+    """Record an auditor's decision through the audit route."""
+
+    def audit(application_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+        return call_api("PUT", f"/applications/{application_id}/audit", {"auditor_id": "auditor.jane", **body})
+
+    return audit

@@ -289,9 +289,10 @@ def test_idempotency_store_outage_is_503_and_nothing_is_stored(world, scorer, ca
 def test_the_same_idempotency_key_from_two_api_keys_is_two_requests(world, scorer, context, make_rest_event, webform):
     from riskline_ingestion import api
 
+    # Different loans, so only the header's scope could make them one request (a reused key → 409).
     first = make_rest_event(body=webform(), headers={"Idempotency-Key": "abc-1"})
-    second = make_rest_event(body=webform(), headers={"Idempotency-Key": "abc-1"})
-    second["requestContext"]["identity"] |= {"apiKey": "mobile-key-fedcba9876543210", "apiKeyId": "z9y8x7w6v5"}
+    second = make_rest_event(body=webform(loan_amount=20000), headers={"Idempotency-Key": "abc-1"})
+    second["requestContext"]["identity"] |= {"apiKey": "webform-key-rotated-fedcba98", "apiKeyId": "z9y8x7w6v5"}
 
     answers = [json.loads(api.handler(event, context)["body"]) for event in (first, second)]
 

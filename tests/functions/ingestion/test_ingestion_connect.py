@@ -77,3 +77,24 @@ def test_store_outage_answers_unavailable(world, scorer, context, connect_event)
 def test_an_event_that_is_not_from_connect_is_a_wiring_fault(world, context):
     with pytest.raises(ValueError):
         connect.handler({"Records": []}, context)
+
+
+def test_two_applications_in_one_contact_are_two_records_with_their_own_answers(
+    world, scorer, context, flat, event_json
+):
+    # One call, two Lambda blocks: the flow passes each application as the block's parameters.
+    template = event_json("connect_contact_flow_all_fields.json")
+    first_event, second_event = copy.deepcopy(template), copy.deepcopy(template)
+    first_event["Details"]["Parameters"] = flat()
+    second_event["Details"]["Parameters"] = flat(loan_amount="4000", loan_purpose="car")
+
+    first = connect.handler(first_event, context)
+    second = connect.handler(second_event, context)
+    again = connect.handler(copy.deepcopy(second_event), context)  # Connect retrying the second block
+
+    assert first["application_id"] != second["application_id"]
+    assert again == second
+    stored = {item["application_id"]["S"]: item for item in world.items()}
+    assert set(stored) == {first["application_id"], second["application_id"]}
+    loan = stored[second["application_id"]]["application"]["M"]["loan_amount"]["N"]
+    assert float(loan) == 4000

@@ -117,3 +117,57 @@ def test_a_dialog_code_hook_call_delegates_back_to_the_bot_and_writes_nothing(wo
 
     assert answer["sessionState"]["dialogAction"] == {"type": "Delegate"}
     assert world.nothing_written() and scorer.calls == []
+
+
+@pytest.mark.parametrize("sample", ["lex_v2_fallback_intent.json", "lex_v2_welcome_intent.json"])
+def test_an_intent_that_is_not_an_application_hands_back_to_lex_and_writes_nothing(
+    world, scorer, context, event_json, sample
+):
+    event = event_json(sample)
+
+    answer = lex.handler(event, context)
+
+    state = answer["sessionState"]
+    assert state["dialogAction"] == {"type": "ElicitIntent"}
+    assert "intent" not in state  # nothing added to an intent that defines no slots
+    assert state["sessionAttributes"] == event["sessionState"]["sessionAttributes"]
+    assert "apply for a loan" in answer["messages"][0]["content"]
+    assert world.nothing_written() and scorer.calls == []
+
+
+def test_a_missing_value_for_a_slot_the_intent_does_not_define_closes_failed_instead_of_eliciting(
+    world, scorer, context, lex_event
+):
+    event = lex_event()
+    del event["sessionState"]["intent"]["slots"]["annualIncome"]  # this bot's intent has no such slot
+
+    answer = lex.handler(event, context)
+
+    state = answer["sessionState"]
+    assert state["dialogAction"] == {"type": "Close"}
+    assert state["intent"]["state"] == "Failed"
+    assert "annualIncome" not in state["intent"]["slots"]
+    assert world.nothing_written()
+
+
+def test_a_missing_value_for_a_defined_but_unfilled_slot_is_elicited(world, scorer, context, lex_event):
+    event = lex_event()
+    event["sessionState"]["intent"]["slots"]["annualIncome"] = None  # defined, not filled yet
+
+    answer = lex.handler(event, context)
+
+    assert answer["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "annualIncome"}
+    assert world.nothing_written()
+
+
+def test_a_second_application_in_the_same_session_and_request_is_stored_and_answered_on_its_own(
+    world, scorer, context, lex_event
+):
+    first = lex.handler(lex_event(), context)
+    second = lex.handler(lex_event(loan_amount="4000", loan_purpose="car"), context)
+
+    first_id = first["sessionState"]["sessionAttributes"]["application_id"]
+    second_id = second["sessionState"]["sessionAttributes"]["application_id"]
+    assert first_id != second_id
+    assert second_id in second["messages"][0]["content"]
+    assert {item["application_id"]["S"] for item in world.items()} == {first_id, second_id}

@@ -15,14 +15,18 @@ class SubmissionAnswer(StrictModel):
     probability: float | None = None
     reason_codes: list[str] = Field(default_factory=list)
     model_version: str | None = None
+    # Set only once an application has been amended (version 2 and up); absent means version 1.
+    version: int | None = Field(default=None, ge=2, description="+1 per amendment")
+    amended: bool | None = Field(default=None, description="true on the answer that applied a correction")
 
     @classmethod
-    def pending(cls, application_id: str) -> "SubmissionAnswer":
-        return cls(application_id=application_id, status=ApplicationStatus.PENDING_SCORE)
+    def pending(cls, application_id: str, version: int = 1) -> "SubmissionAnswer":
+        return cls(application_id=application_id, status=ApplicationStatus.PENDING_SCORE, version=_shown(version))
 
     @classmethod
-    def scored(cls, assessment: RiskAssessment) -> "SubmissionAnswer":
+    def scored(cls, assessment: RiskAssessment, version: int = 1) -> "SubmissionAnswer":
         return cls(
+            version=_shown(version),
             application_id=assessment.application_id,
             status=ApplicationStatus.SCORED,
             tier=assessment.tier,
@@ -35,12 +39,16 @@ class SubmissionAnswer(StrictModel):
     @classmethod
     def of_record(cls, record: ApplicationRecord) -> "SubmissionAnswer":
         if record.assessment is not None:
-            return cls.scored(record.assessment)
-        return cls.pending(record.application_id)
+            return cls.scored(record.assessment, record.version)
+        return cls.pending(record.application_id, record.version)
 
     @property
     def is_scored(self) -> bool:
         return self.status is ApplicationStatus.SCORED
+
+
+def _shown(version: int) -> int | None:
+    return version if version > 1 else None
 
 
 class BatchAnswer(StrictModel):

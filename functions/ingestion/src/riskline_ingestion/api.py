@@ -13,12 +13,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
 
-from riskline_schema import AuditRequest, FieldProblem, describe_validation_error, utc_now
+from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
 from . import payloads, service, wiring
 from .answers import BatchAnswer, SubmissionAnswer
-from .errors import IngestionError, NotFound, ValidationFailed
+from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
 from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
 from .idempotency import digest, fingerprint, run_once
 from .observability import logger, traced
@@ -90,6 +90,22 @@ def _idempotency_key(route: str, body: dict[str, Any]) -> tuple[str, str] | None
     return digest("header", route, caller, value), fingerprint(body)
 
 
+def _require_channel(channel: str) -> None:
+    """The API key names the channel (one key and usage plan per channel): a body cannot claim another."""
+    identity = app.current_event.request_context.identity
+    bound = wiring.settings().channel_api_key_ids.get(identity.api_key_id or "")
+    if bound == channel:
+        return
+    if bound is None:
+        problem = "this API key is bound to no channel"
+        message = f"this API key is bound to no channel, so it cannot submit {channel} applications"
+    else:
+        problem = f"must be {bound} for this API key"
+        message = f"this API key belongs to the {bound} channel; it cannot submit {channel} applications"
+    logger.warning("channel refused for this API key", extra={"channel": channel, "key_channel": bound})
+    raise ChannelMismatch(message, [FieldProblem(field="channel", problem=problem)])
+
+
 def _body(limit: int) -> dict[str, Any]:
     event = app.current_event
     return json_object(event.headers, event.body, event.is_base64_encoded, limit)
@@ -101,20 +117,40 @@ def post_application():
     channel = body.get("channel", "webform")
     app.append_context(channel=channel if channel in payloads.SUBMISSION_CHANNELS else "unknown")
     obs.count(obs.RECEIVED, app.context["channel"])
+    if channel in payloads.SUBMISSION_CHANNELS:  # another value is a 422 from the adapter
+        _require_channel(channel)
     application = payloads.submission(body, utc_now())
     logger.set_correlation_id(application.application_id)
-    key, payload = _idempotency_key("/applications", body) or (payloads.natural_key(application), None)
-    answer = run_once(
-        key, lambda: service.submit(application, wiring.intake()), SubmissionAnswer, app.lambda_context, payload
-    )
-    if answer.application_id != application.application_id:
-        logger.set_correlation_id(answer.application_id)
-        logger.info("duplicate submission answered with the first one's answer")
+    header = _idempotency_key("/applications", body)
+    if header is None:
+        answer = _submit_or_amend(application)
+    else:  # a retried request (same header, same body) gets its first answer, amendments included
+        key, payload = header
+        answer = run_once(key, lambda: _submit_or_amend(application), SubmissionAnswer, app.lambda_context, payload)
+    # A correction scored inline changed an existing resource (200); a duplicate gets the first status.
+    status = (200 if answer.amended else 201) if answer.is_scored else 202
     return _json(
-        201 if answer.is_scored else 202,
+        status,
         answer.model_dump(mode="json", exclude_none=True),
         {"Location": f"/applications/{answer.application_id}"},
     )
+
+
+def _submit_or_amend(application: Application) -> SubmissionAnswer:
+    """New natural key: a new application. Known one: the same submission again, or a correction of it."""
+    intake = wiring.intake()
+    first = run_once(
+        payloads.natural_key(application),
+        lambda: service.submit(application, intake),
+        SubmissionAnswer,
+        app.lambda_context,
+    )
+    if first.application_id == application.application_id:
+        return first
+    logger.set_correlation_id(first.application_id)
+    answer = service.resubmit(first.application_id, application, intake)
+    logger.info("resubmission answered", extra={"amended": answer.amended, "version": answer.version})
+    return answer
 
 
 @app.post("/applications/batch")
@@ -123,6 +159,7 @@ def post_batch():
     app.append_context(channel="mail")
     items = body.get("applications")
     obs.count(obs.RECEIVED, "mail", len(items) if isinstance(items, list) else 1)
+    _require_channel("mail")
     applications = payloads.batch(body, utc_now())
     key, payload = _idempotency_key("/applications/batch", body) or (
         digest("batch", fingerprint(body), utc_now().date().isoformat()),

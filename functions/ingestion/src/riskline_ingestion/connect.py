@@ -15,7 +15,7 @@ from . import observability as obs
 from . import service, wiring
 from .answers import SubmissionAnswer
 from .errors import Conflict, StoreUnavailable
-from .idempotency import digest, fingerprint, run_once
+from .idempotency import content_of, digest, run_once
 from .observability import logger, traced
 from .redaction import safe_field
 
@@ -50,7 +50,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, str]:
         )
     logger.set_correlation_id(application.application_id)
     try:
-        key = digest("connect", contact or fingerprint(event["Details"]))
+        # One contact can carry several Lambda invocations, each a different application: the key is
+        # the contact and what was applied for, so only a retried invocation gets the first answer.
+        key = digest("connect", contact, content_of(application))
         answer = run_once(key, lambda: service.submit(application, wiring.intake()), SubmissionAnswer, context)
     except (StoreUnavailable, Conflict) as error:
         logger.warning("application not taken", extra={"code": error.code})

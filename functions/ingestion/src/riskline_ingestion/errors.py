@@ -7,24 +7,32 @@ class IngestionError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, problems: list[FieldProblem] | None = None):
+    def __init__(self, message: str, problems: list[FieldProblem] | None = None, *, application_id: str | None = None):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        self.application_id = application_id  # the existing application an error is about, if any
 
     def body(self) -> dict:
         """The one error shape every channel answers with."""
-        return {
-            "error": {
-                "code": self.code,
-                "message": self.message,
-                "problems": [p.model_dump() for p in self.problems],
-            }
-        }
+        error: dict = {"code": self.code, "message": self.message, "problems": [p.model_dump() for p in self.problems]}
+        if self.application_id is not None:
+            error["application_id"] = self.application_id
+        return {"error": error}
 
 
 class MalformedRequest(IngestionError):
     status, code = 400, "malformed_request"
+
+
+class Forbidden(IngestionError):
+    """The caller is authenticated but may not do this (a channel's key used for another channel)."""
+
+    status, code = 403, "forbidden"
+
+
+class ChannelMismatch(Forbidden):
+    code = "channel_mismatch"
 
 
 class NotFound(IngestionError):
@@ -35,6 +43,12 @@ class Conflict(IngestionError):
     """An Idempotency-Key reused for a different body, or a duplicate still being processed."""
 
     status, code = 409, "conflict"
+
+
+class NotAmendable(Conflict):
+    """A corrected resubmission of an application that can no longer change (audited, or amended too often)."""
+
+    code = "not_amendable"
 
 
 class PayloadTooLarge(IngestionError):

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from riskline_schema import Application
+
 from . import clients
 from .errors import Conflict, StoreUnavailable
 from .settings import settings
@@ -30,6 +32,11 @@ def digest(*parts: object) -> str:
 def fingerprint(document: Any) -> str:
     """Same JSON content, same fingerprint (key order and whitespace do not matter)."""
     return digest(json.dumps(document, sort_keys=True, separators=(",", ":"), default=str))
+
+
+def content_of(application: Application) -> str:
+    """The fingerprint of what was applied for: everything but the id and the arrival time we assign."""
+    return fingerprint(application.model_dump(mode="json", exclude={"application_id", "submitted_at"}))
 
 
 @cache

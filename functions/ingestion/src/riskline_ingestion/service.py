@@ -7,18 +7,21 @@ from typing import Literal
 
 from riskline_schema import (
     FINANCIAL_FIELDS,
+    MAX_AMENDMENTS,
     Application,
     ApplicationRecord,
     ApplicationStatus,
     AuditDecision,
     AuditRequest,
     ScoringRequest,
+    SupersededVersion,
     utc_now,
 )
 
 from . import observability as obs
 from .answers import BatchAnswer, SubmissionAnswer
-from .errors import NotFound, StoreUnavailable
+from .errors import Conflict, NotAmendable, NotFound, StoreUnavailable
+from .idempotency import content_of
 from .queue import ScoringQueue
 from .scoring import Scorer
 from .store import ApplicationStore
@@ -103,6 +106,69 @@ def submit(application: Application, intake: Intake) -> SubmissionAnswer:
     obs.logger.info("stored for later scoring", extra={"status": "PENDING_SCORE"})
     _queue(intake, [application.application_id], "scoring_failed", channel)
     return SubmissionAnswer.pending(application.application_id)
+
+
+def resubmit(existing_id: str, application: Application, intake: Intake) -> SubmissionAnswer:
+    """A submission with the natural key of a stored application (same applicant, loan, purpose, day).
+
+    The same content is the same submission: answered from what is stored now. Different content is
+    a correction: stored as the application's next version (the earlier one kept in `superseded`),
+    scored again and answered with the new decision, never with the old one. An application an
+    auditor has already decided is not amended (409 naming it): its label belongs to what was decided.
+    """
+    found = intake.store.get_for_update(existing_id)
+    if found is None:
+        raise StoreUnavailable("the application store gave inconsistent answers; nothing was accepted")
+    record, token = found
+    if content_of(record.application) == content_of(application):
+        return SubmissionAnswer.of_record(record)
+    if record.audit is not None:
+        raise NotAmendable(
+            f"application {existing_id} has the same applicant, loan amount, purpose and day but different "
+            "details, and an auditor has already decided it, so it can no longer be amended; contact the "
+            "lender to reopen it",
+            application_id=existing_id,
+        )
+    if len(record.superseded) >= MAX_AMENDMENTS:
+        raise NotAmendable(f"application {existing_id} was amended {MAX_AMENDMENTS} times", application_id=existing_id)
+    amended = storable(
+        application.model_copy(update={"application_id": existing_id, "submitted_at": record.application.submitted_at})
+    )
+    assessment = intake.scorer.score(amended)
+    now = intake.clock()
+    earlier = SupersededVersion(
+        version=record.version,
+        application=record.application,
+        status=record.status,
+        assessment=record.assessment,
+        superseded_at=now,
+    )
+    new = record.model_copy(
+        update={
+            "application": amended,
+            "status": ApplicationStatus.SCORED if assessment else ApplicationStatus.PENDING_SCORE,
+            "assessment": assessment,
+            "version": record.version + 1,
+            "superseded": [*record.superseded, earlier],
+            "scoring_attempts": record.scoring_attempts + 1,
+            "updated_at": now,
+        }
+    )
+    new = ApplicationRecord.model_validate(new.model_dump())  # re-check the whole item, bounds included
+    if not intake.store.replace(new, expected_updated_at=token):
+        raise Conflict(
+            f"application {existing_id} changed while this correction was applied; send it again",
+            application_id=existing_id,
+        )
+    channel = amended.channel.value
+    obs.logger.info("application amended", extra={"version": new.version, "status": new.status.value})
+    answer = SubmissionAnswer.of_record(new).model_copy(update={"amended": True})
+    if assessment is None:
+        obs.count(obs.PENDING, channel)
+        _queue(intake, [existing_id], "scoring_failed", channel)
+    else:
+        obs.count(obs.SCORED_INLINE, channel)
+    return answer
 
 
 def _pending(application: Application, now: datetime) -> ApplicationRecord:

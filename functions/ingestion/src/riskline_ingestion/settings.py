@@ -1,8 +1,13 @@
 """The environment, read once into a frozen value (names from docs/CONTRACTS.md)."""
 
+import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
+
+CHANNELS = ("webform", "mobile", "chatbot", "phone", "mail")
 
 
 @dataclass(frozen=True)
@@ -12,6 +17,8 @@ class Settings:
     scoring_queue_url: str
     etl_function_name: str
     scoring_timeout_ms: int
+    # API key id → the channel it belongs to (ids, never key values: nothing secret in the environment).
+    channel_api_key_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -24,6 +31,23 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
+def _key_channels(name: str) -> Mapping[str, str]:
+    """`{"<api key id>": "<channel>", …}`; unset means no key is bound, so no keyed submission is taken."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return MappingProxyType({})
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a JSON object of API key id → channel") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        raise ValueError(f"{name} must be a JSON object of API key id → channel")
+    unknown = sorted({str(c) for c in value.values() if c not in CHANNELS})
+    if unknown:
+        raise ValueError(f"{name} names unknown channels {unknown}; channels are {', '.join(CHANNELS)}")
+    return MappingProxyType(dict(value))
+
+
 @cache
 def settings() -> Settings:
     return Settings(
@@ -32,4 +56,5 @@ def settings() -> Settings:
         scoring_queue_url=os.environ["SCORING_QUEUE_URL"],
         etl_function_name=os.environ["ETL_FUNCTION_NAME"],
         scoring_timeout_ms=_positive_int("SCORING_TIMEOUT_MS", 2500),
+        channel_api_key_ids=_key_channels("CHANNEL_API_KEY_IDS"),
     )

@@ -55,6 +55,27 @@ class ApplicationStore:
             raise StoreUnavailable("the application store is unreachable; nothing was accepted") from exc
         return True
 
+    def replace(self, record: ApplicationRecord, *, expected_updated_at: str) -> bool:
+        """Overwrite an item only if nobody changed it since it was read (its `updated_at` attribute exactly as
+        stored, from `get_for_update`); False if someone did."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_to_attributes(record.to_item()),
+                ConditionExpression="#updated_at = :expected",
+                ExpressionAttributeNames={"#updated_at": "updated_at"},
+                ExpressionAttributeValues={":expected": {"S": expected_updated_at}},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise StoreUnavailable("the application store refused the amendment; nothing was changed") from exc
+        except BotoCoreError as exc:
+            raise StoreUnavailable("the application store is unreachable; nothing was changed") from exc
+        return True
+
     def put_all_new(self, records: list[ApplicationRecord]) -> None:
         """Store up to 100 new items in one transaction: all of them or none."""
         from botocore.exceptions import BotoCoreError, ClientError
@@ -75,6 +96,11 @@ class ApplicationStore:
             raise StoreUnavailable("the application store refused the batch; nothing was accepted") from exc
 
     def get(self, application_id: str) -> ApplicationRecord | None:
+        found = self.get_for_update(application_id)
+        return found[0] if found else None
+
+    def get_for_update(self, application_id: str) -> tuple[ApplicationRecord, str] | None:
+        """The item and its `updated_at` exactly as stored (the token `replace` conditions on)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -84,7 +110,9 @@ class ApplicationStore:
         except (BotoCoreError, ClientError) as exc:
             raise StoreUnavailable("the application store is unavailable") from exc
         item = response.get("Item")
-        return ApplicationRecord.from_item(_from_attributes(item)) if item else None
+        if not item:
+            return None
+        return ApplicationRecord.from_item(_from_attributes(item)), item["updated_at"]["S"]
 
     def record_audit(self, decision: AuditDecision, now: datetime) -> ApplicationRecord | None:
         """Set the item's `audit` map; None when no such application exists (nothing is created)."""

@@ -7,6 +7,8 @@ from .queue import ScoringQueue
 from .scoring import LambdaScorer, Scorer
 from .service import Intake
 from .settings import settings
+
+__all__ = ["intake", "queue", "scorer", "settings", "store"]
 from .store import ApplicationStore
 
 

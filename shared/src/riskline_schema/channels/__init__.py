@@ -6,7 +6,7 @@ Every adapter raises `InvalidPayload` naming each bad field; none of them writes
 from .connect import application_from_connect, connect_response
 from .errors import InvalidPayload
 from .flat import FLAT_FIELDS, application_from_flat
-from .lex import application_from_lex, lex_close, lex_elicit_slot
+from .lex import application_from_lex, is_application_intent, lex_close, lex_elicit_intent, lex_elicit_slot
 from .mail import MailBatch, RejectedRow, parse_mail_csv
 from .submission import MobileSubmission, WebFormSubmission, application_from_submission
 
@@ -22,7 +22,9 @@ __all__ = [
     "application_from_lex",
     "application_from_submission",
     "connect_response",
+    "is_application_intent",
     "lex_close",
+    "lex_elicit_intent",
     "lex_elicit_slot",
     "parse_mail_csv",
 ]

@@ -1,6 +1,9 @@
 """Amazon Lex V2 fulfillment: slots → Application, and the responses the bot speaks.
 
-Slot names are the canonical flat fields in camelCase (`annualIncome`, `loanPurpose`…).
+Slot names are the canonical flat fields in camelCase (`annualIncome`, `loanPurpose`…). Lex calls
+one Lambda for every intent of a bot alias and locale (Welcome, FallbackIntent… arrive with
+`slots: {}`): an intent is an application only when it defines application slots, and a response
+may elicit only a slot the event's intent defines (Lex refuses one that adds a slot).
 """
 
 from datetime import datetime
@@ -34,6 +37,16 @@ def _intent(event: Any) -> dict[str, Any]:
         return intent
     except (KeyError, TypeError):
         raise InvalidPayload([FieldProblem(field="sessionState.intent", problem="not a Lex V2 event")]) from None
+
+
+def defined_slots(event: Any) -> frozenset[str]:
+    """The slots the event's intent defines (filled or not: Lex lists unfilled ones as null)."""
+    return frozenset((_intent(event).get("slots") or {}).keys())
+
+
+def is_application_intent(event: Any) -> bool:
+    """True when the intent defines at least one application slot (Welcome, Fallback, Help do not)."""
+    return any(slot in FIELD_FOR_SLOT for slot in defined_slots(event))
 
 
 def application_from_lex(event: Any, *, application_id: str, submitted_at: datetime) -> Application:
@@ -79,8 +92,21 @@ def lex_close(event: Any, message: str, *, fulfilled: bool, attributes: dict[str
     }
 
 
+def lex_elicit_intent(event: Any, message: str) -> dict[str, Any]:
+    """Hand the conversation back to Lex to recognise what the user wants next (no intent touched)."""
+    return {
+        "sessionState": {
+            "sessionAttributes": _session_attributes(event, None),
+            "dialogAction": {"type": "ElicitIntent"},
+        },
+        "messages": [{"contentType": "PlainText", "content": message}],
+    }
+
+
 def lex_elicit_slot(event: Any, slot: str, message: str) -> dict[str, Any]:
-    """Ask again for one slot whose value was not acceptable."""
+    """Ask again for one slot whose value was not acceptable; only a slot the intent defines."""
+    if slot not in defined_slots(event):
+        raise ValueError(f"intent {_intent(event).get('name')!r} defines no slot {slot!r}")
     intent = dict(_intent(event))
     slots = dict(intent.get("slots") or {})
     slots[slot] = None
