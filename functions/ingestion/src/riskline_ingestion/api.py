@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
-from . import payloads, service, wiring
+from . import payloads, service, wiring, workbench_api
 from .answers import BatchAnswer, SubmissionAnswer
 from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
 from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
@@ -189,6 +189,9 @@ def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN
     decision = service.record_audit(application_id, request, wiring.store(), utc_now())
     logger.info("audit recorded", extra={"outcome": decision.outcome.value})
     return _json(200, decision.model_dump(mode="json", exclude_none=True))
+
+
+app.include_router(workbench_api.router, prefix="/workbench")
 
 
 @traced

@@ -19,6 +19,9 @@ class Settings:
     scoring_timeout_ms: int
     # API key id → the channel it belongs to (ids, never key values: nothing secret in the environment).
     channel_api_key_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The auditors' workbench: its append-only access log table and the user-pool group it admits.
+    workbench_access_log_table: str = ""
+    workbench_auditor_group: str = "auditors"
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -57,4 +60,6 @@ def settings() -> Settings:
         etl_function_name=os.environ["ETL_FUNCTION_NAME"],
         scoring_timeout_ms=_positive_int("SCORING_TIMEOUT_MS", 2500),
         channel_api_key_ids=_key_channels("CHANNEL_API_KEY_IDS"),
+        workbench_access_log_table=os.environ.get("WORKBENCH_ACCESS_LOG_TABLE", ""),
+        workbench_auditor_group=os.environ.get("WORKBENCH_AUDITOR_GROUP", "").strip() or "auditors",
     )

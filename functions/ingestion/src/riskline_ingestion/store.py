@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from riskline_schema import ApplicationRecord, AuditDecision
+from riskline_schema.review import REVIEW_QUEUE, REVIEW_SINCE
 
 from .errors import StoreUnavailable
 
@@ -124,9 +125,15 @@ class ApplicationStore:
             response = self._client.update_item(
                 TableName=self._table,
                 Key={"application_id": {"S": decision.application_id}},
-                UpdateExpression="SET #audit = :audit, #updated_at = :now",
+                # An audited application leaves the review queue (its sparse index attributes go).
+                UpdateExpression="SET #audit = :audit, #updated_at = :now REMOVE #review_queue, #review_since",
                 ConditionExpression="attribute_exists(application_id)",
-                ExpressionAttributeNames={"#audit": "audit", "#updated_at": "updated_at"},
+                ExpressionAttributeNames={
+                    "#audit": "audit",
+                    "#updated_at": "updated_at",
+                    "#review_queue": REVIEW_QUEUE,
+                    "#review_since": REVIEW_SINCE,
+                },
                 ExpressionAttributeValues={":audit": serialize(audit), ":now": {"S": now.isoformat()}},
                 ReturnValues="ALL_NEW",
             )
