@@ -60,7 +60,7 @@ locals {
   # so a body cannot claim another channel than its key's.
   api_environment = merge(local.ingestion_environment, {
     CHANNEL_API_KEY_IDS = jsonencode({ for channel, id in module.api.api_key_ids : id => channel })
-  })
+  }, local.workbench_environment)
 
   function_environment = {
     ingestion_api      = local.api_environment
