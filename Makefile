@@ -120,13 +120,20 @@ ingestion-import-ratio: $(VENV)/.installed ## cold import of each ingestion hand
 # ---- Routing -----------------------------------------------------------------------------------
 # functions/routing/: the DynamoDB stream consumer (lake + warehouse) and its replay command.
 
-.PHONY: replay-warehouse
+.PHONY: replay-warehouse redrive-routing
 
 # Environment as for the handler: LAKE_BUCKET, LAKE_PREFIX, WAREHOUSE_BACKEND and the REDSHIFT_* or
 # WAREHOUSE_DUCKDB_PATH variables (plus AWS_ENDPOINT_URL_S3 against the local stack).
 replay-warehouse: $(VENV)/.installed ## reload the warehouse from the lake: make replay-warehouse SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD
 	@test -n "$(SINCE)" -a -n "$(UNTIL)" || { echo "usage: make replay-warehouse SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD"; exit 2; }
 	$(PY) -m riskline_routing.replay --since $(SINCE) --until $(UNTIL)
+
+# Environment as for replay, plus APPLICATIONS_TABLE (and ROUTING_FAILURE_QUEUE_URL for FROM_QUEUE=1).
+redrive-routing: $(VENV)/.installed ## rebuild lake + warehouse rows from DynamoDB: IDS="id …" | FROM_QUEUE=1 | SINCE=<ISO time> UNTIL=<ISO time>
+	@if [ -n "$(IDS)" ]; then $(PY) -m riskline_routing.redrive --ids $(IDS); \
+	elif [ -n "$(FROM_QUEUE)" ]; then $(PY) -m riskline_routing.redrive --from-queue; \
+	elif [ -n "$(SINCE)" -a -n "$(UNTIL)" ]; then $(PY) -m riskline_routing.redrive --since $(SINCE) --until $(UNTIL); \
+	else echo 'usage: make redrive-routing IDS="id …" | FROM_QUEUE=1 | SINCE=2026-12-01T00:00Z UNTIL=2026-12-02T00:00Z'; exit 2; fi
 
 # ---- Terraform ---------------------------------------------------------------------------------
 # Terraform checks (tests/terraform/, pytest driving the terraform binary, checkov and python-hcl2).

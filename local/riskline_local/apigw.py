@@ -3,7 +3,11 @@ created in moto, served on loopback as `/{stage}/...`.
 
 Each request is matched to a resource template (`{param}` and greedy `{proxy+}`), its API key is
 checked when the method requires one (the key must be enabled and in a usage plan of this API
-stage), and the integrated function gets a real v1 proxy event through the local Lambda runtime.
+stage), a method whose authorization type is `AWS_IAM` needs a valid SigV4 signature (`sigv4.py`:
+recomputed with botocore's signer against the local credentials; missing, unknown, wrong or expired
+is a 403 as API Gateway answers) and its caller reaches the function as `requestContext.identity`
+(`userArn`, `caller`, `accessKey`), and the integrated function gets a real v1 proxy event through
+the local Lambda runtime.
 The function's `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}` becomes the HTTP
 answer; a failed or malformed answer is a 502, as API Gateway gives.
 """
@@ -23,6 +27,7 @@ from typing import Any
 
 from .httpfront import Front, Response
 from .lambda_runtime import LambdaRuntime
+from .sigv4 import LocalCredentials, SignatureRefused, verify
 
 INTEGRATION_TIMEOUT_S = 29.0
 _URI_FUNCTION = re.compile(r"/functions/(.+)/invocations$")
@@ -35,6 +40,7 @@ class Route:
     method: str  # GET, POST… or ANY
     function: str  # function name or ARN, with its qualifier
     api_key_required: bool
+    authorization: str  # NONE, AWS_IAM, COGNITO_USER_POOLS, CUSTOM
     pattern: re.Pattern[str]
     params: tuple[str, ...]
 
@@ -74,6 +80,7 @@ def load_routes(apigw: Any, rest_api_id: str) -> list[Route]:
                     method=method,
                     function=urllib.parse.unquote(match.group(1)),
                     api_key_required=bool(detail.get("apiKeyRequired")),
+                    authorization=str(detail.get("authorizationType") or "NONE"),
                     pattern=pattern,
                     params=params,
                 )
@@ -107,6 +114,8 @@ class ApiGatewayFront(Front):
         routes: list[Route],
         api_keys: dict[str, str],
         account_id: str = "123456789012",
+        region: str = "us-east-1",
+        credentials: LocalCredentials | None = None,
         port: int = 0,
     ) -> None:
         super().__init__(port)
@@ -116,6 +125,9 @@ class ApiGatewayFront(Front):
         self.routes = routes
         self.api_keys = api_keys
         self.account_id = account_id
+        self.region = region
+        # Who may sign AWS_IAM requests: the stack's own key, plus any the caller registers (auditors).
+        self.credentials = credentials or LocalCredentials.for_stack(account_id)
         self._lock = threading.Lock()
         self.status_counts: dict[int, int] = {}
 
@@ -144,7 +156,23 @@ class ApiGatewayFront(Front):
         key_id = self.api_keys.get(api_key or "")
         if route.api_key_required and key_id is None:
             return _gateway_error(403, "Forbidden", "ForbiddenException")
+        caller: dict[str, str | None] = {}
+        if route.authorization == "AWS_IAM":
+            try:
+                signer = verify(method, path, query, headers, body, self.credentials, self.region)
+            except SignatureRefused as refused:
+                return _gateway_error(403, refused.message, refused.error_type)
+            caller = {
+                "userArn": signer.principal_arn,
+                "caller": signer.user_id,
+                "accessKey": signer.access_key,
+                "accountId": self.account_id,
+                "user": signer.user_id,
+            }
+        elif route.authorization not in ("NONE", ""):
+            return _gateway_error(500, f"authorization type {route.authorization} is not emulated", "Unsupported")
         event = self._event(method, path, resource_path, query, headers, body, route, values, api_key, key_id)
+        event["requestContext"]["identity"].update(caller)
         target = self.runtime.resolve(route.function)
         result = self.runtime.invoke(target, json.dumps(event))
         if result.function_error:

@@ -24,7 +24,7 @@ import httpx
 from .driver import Driver, Sent
 from .faults import FaultInjector
 from .procs import wait_until
-from .reconcile import Reconciliation, Snapshot, attach_ids, read_stores, reconcile
+from .reconcile import Reconciliation, Snapshot, attach_ids, lake_prefix, read_stores, reconcile
 from .report import DemoSummary, run_analytics
 from .stack import ROOT, LocalStack, StackOptions
 from .terraform import TerraformMissing, terraform_binary
@@ -87,13 +87,41 @@ def wait_for_drain(
         if waited >= next_note:
             say(f"  draining ({waited:4.0f}s): {result.line} stale={result.stale}")
             next_note = waited + 10
-        return result.settled and stack.pollers_idle()
+        idle = stack.pollers_idle()
+        if idle and not result.settled and queue_depths(stack)["routing_failure_queue"]:
+            redrive_failed_batches(stack, say)
+        return result.settled and idle
 
     try:
         wait_until(settled, timeout=timeout, interval=1.0, what="the stores to settle")
     except TimeoutError as exc:
         say(f"  {exc}")
     return last["value"]
+
+
+def redrive_failed_batches(stack: LocalStack, say: Callable[[str], None]) -> None:
+    """What an operator does when the routing-failure alarm fires: rebuild those batches' lake and
+    warehouse rows from DynamoDB (`python -m riskline_routing.redrive --from-queue`), against the stack."""
+    from riskline_routing.keys import ApplicantKey
+    from riskline_routing.lake import LakeWriter
+    from riskline_routing.redrive import Redrive
+    from riskline_routing.service import Router
+    from riskline_routing.warehouse.duckdb import DuckDBWarehouse
+
+    outputs = stack.outputs
+    assert outputs is not None
+    redrive = Redrive(
+        dynamodb=stack.client("dynamodb"),
+        table=outputs["applications_table_name"],
+        secret=ApplicantKey(stack.client("secretsmanager"), outputs["applicant_key_secret_arn"]).get(),
+        router=Router(
+            LakeWriter(stack.client("s3"), outputs["lake_bucket_name"], lake_prefix(stack)),
+            DuckDBWarehouse(str(stack.warehouse_path), lock_timeout_s=30),
+        ),
+        streams=stack.client("dynamodbstreams"),
+        sqs=stack.client("sqs"),
+    )
+    say(f"  routing failure queue not empty: {redrive.from_queue(outputs['routing_failure_queue_url']).line()}")
 
 
 def queue_depths(stack: LocalStack) -> dict[str, int]:

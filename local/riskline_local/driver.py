@@ -23,11 +23,13 @@ from riskline_schema import Channel
 
 from . import channels
 from .procs import wait_until
-from .stack import LocalStack, sse_arguments
+from .sigv4 import Signer, sign
+from .stack import REGION, LocalStack, sse_arguments
 from .workload import Submission
 
 MAIL_FILE_ROWS = 100
 REST_RETRIES = 3
+AUDITORS = 12
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Driver:
         self.on_progress = on_progress
         self.mail_files: list[tuple[str, list[Sent]]] = []
         self._sse = sse_arguments(self.s3, self.outputs["lake_bucket_name"])
+        self._auditors: list[Signer] = []
 
     # -- one submission per channel --------------------------------------------------------------
 
@@ -260,18 +263,38 @@ class Driver:
 
     # -- auditors --------------------------------------------------------------------------------
 
+    def auditors(self, count: int = AUDITORS) -> list[Signer]:
+        """IAM users in moto with their own access keys, trusted by the API front to sign audits."""
+        if not self._auditors:
+            iam = self.stack.client("iam")
+            assert self.stack.api is not None
+            for n in range(count):
+                name = f"auditor-{n:02d}"
+                try:
+                    user = iam.create_user(UserName=name)["User"]
+                except iam.exceptions.EntityAlreadyExistsException:
+                    user = iam.get_user(UserName=name)["User"]
+                key = iam.create_access_key(UserName=name)["AccessKey"]
+                signer = Signer(key["AccessKeyId"], key["SecretAccessKey"], user["Arn"], user["UserId"])
+                self.stack.api.credentials.add(signer)
+                self._auditors.append(signer)
+        return self._auditors
+
     def post_audits(self, sents: list[Sent], *, share: float = 0.2) -> int:
-        """The auditors' final decisions for a deterministic sample (every 1/share-th application)."""
+        """The auditors' final decisions for a deterministic sample (every 1/share-th application),
+        each signed (SigV4) by one of the auditors: the audit route is AWS_IAM, as in AWS."""
         step = max(1, round(1 / share))
         sample = [s for s in sents if s.application_id and s.submission.index % step == 0]
-        posted = 0
+        auditors = self.auditors()
 
         def audit(sent: Sent) -> bool:
-            body = {"outcome": sent.submission.label.value, "auditor_id": f"auditor-{sent.submission.index % 12:02d}"}
+            body = json.dumps({"outcome": sent.submission.label.value}).encode()
             url = f"{self.stack.api_base_url}/applications/{sent.application_id}/audit"
+            signer = auditors[sent.submission.index % len(auditors)]
             for _ in range(REST_RETRIES):
+                headers = sign("PUT", url, body, {"Content-Type": "application/json"}, signer, REGION)
                 try:
-                    answer = self.http.put(url, json=body, headers={"x-api-key": self.keys["webform"]})
+                    answer = self.http.put(url, content=body, headers=headers)
                 except httpx.HTTPError:
                     continue
                 if answer.status_code == 200:

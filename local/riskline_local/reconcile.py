@@ -76,7 +76,7 @@ def read_stores(stack: LocalStack) -> Snapshot:
     if days:
         lake = read_lake(
             stack.outputs["lake_bucket_name"],
-            _lake_prefix(stack),
+            lake_prefix(stack),
             days[0],
             days[-1],
             s3=stack.client("s3"),
@@ -88,7 +88,7 @@ def read_stores(stack: LocalStack) -> Snapshot:
     return Snapshot(items, lake, warehouse)
 
 
-def _lake_prefix(stack: LocalStack) -> str:
+def lake_prefix(stack: LocalStack) -> str:
     assert stack.runtime is not None and stack.outputs is not None
     routing = stack.runtime.pool(stack.outputs.function_names["routing"]).spec
     return routing.environment.get("LAKE_PREFIX", "applications")
@@ -123,7 +123,7 @@ def reconcile(sents: list[Sent], snapshot: Snapshot) -> Reconciliation:
         "lake": sorted(stored_ids[k] for k in set(stored_ids) - in_lake),
         "warehouse": sorted(stored_ids[k] for k in set(stored_ids) - in_warehouse),
     }
-    stale = 0
+    stale_ids: list[str] = []
     for key in complete:
         item = by_key[key][0]
         lake_row = snapshot.lake[item["application_id"]]
@@ -135,7 +135,13 @@ def reconcile(sents: list[Sent], snapshot: Snapshot) -> Reconciliation:
             or row["status"] != item["status"]
             or _instant(row["updated_at"]) != latest
         ):
-            stale += 1
+            stale_ids.append(
+                f"{item['application_id']} (table {item['status']} {latest}, lake {lake_row.status.value} "
+                f"{_instant(lake_row.updated_at)}, warehouse {row['status']} {_instant(row['updated_at'])})"
+            )
+    stale = len(stale_ids)
+    if stale_ids:
+        missing["stale"] = sorted(stale_ids)
     pending = sum(1 for items in by_key.values() for item in items if item["status"] == "PENDING_SCORE")
     return Reconciliation(
         sent=len(accepted),

@@ -57,9 +57,10 @@ locals {
   )
 
   # The API function learns which channel each API key belongs to (key ids only: nothing secret),
-  # so a body cannot claim another channel than its key's.
+  # so a body cannot claim another channel than its key's; and the auditors' grade vocabulary.
   api_environment = merge(local.ingestion_environment, {
     CHANNEL_API_KEY_IDS = jsonencode({ for channel, id in module.api.api_key_ids : id => channel })
+    AUDIT_GRADE_SCALE   = jsonencode(var.audit_grade_scale)
   }, local.workbench_environment)
 
   function_environment = {

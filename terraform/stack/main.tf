@@ -216,6 +216,7 @@ module "monitoring" {
   endpoint                = { name = local.names.endpoint, variant_name = var.endpoint_variant.name }
   scoring_queue_name      = module.messaging.queue_name
   dead_letter_queue_names = module.messaging.dead_letter_queue_names
+  routing_failure_queue   = { name = local.names.routing_failure }
 
   enable_cloudtrail      = var.enable_cloudtrail
   enable_saved_queries   = var.enable_saved_queries

@@ -119,6 +119,27 @@ variable "scoring" {
   }
 }
 
+variable "audit_grade_scale" {
+  description = "Auditors' grade vocabulary: grade -> tier (low, medium, high). Default: the three tiers themselves; letter grades e.g. { A = \"low\", B = \"low\", C = \"medium\", D = \"medium\", E = \"high\", F = \"high\", G = \"high\" }."
+  type        = map(string)
+  default     = { low = "low", medium = "medium", high = "high" }
+
+  validation {
+    condition     = length(var.audit_grade_scale) > 0 && alltrue([for g, t in var.audit_grade_scale : can(regex("^[A-Za-z0-9+-]{1,16}$", g)) && contains(["low", "medium", "high"], t)])
+    error_message = "audit_grade_scale: grades are 1-16 letters, digits, + or -; tiers are low, medium or high."
+  }
+
+  validation {
+    condition     = alltrue([for t in ["low", "medium", "high"] : contains(values(var.audit_grade_scale), t)])
+    error_message = "audit_grade_scale must map at least one grade to each of low, medium and high."
+  }
+
+  validation {
+    condition     = length(distinct([for g in keys(var.audit_grade_scale) : lower(g)])) == length(var.audit_grade_scale)
+    error_message = "audit_grade_scale grades must be distinct ignoring case."
+  }
+}
+
 variable "lex_bot_alias_arn" {
   description = "Lex V2 bot alias allowed to invoke the Lex fulfillment function (null: any bot alias of this account and region)."
   type        = string

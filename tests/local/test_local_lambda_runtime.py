@@ -37,7 +37,8 @@ def slow(event, context):
 def http(event, context):
     return {"statusCode": 201, "headers": {"X-Probe": "1"},
             "body": json.dumps({"path": event["path"], "params": event["pathParameters"],
-                                "key": event["requestContext"]["identity"]["apiKeyId"]})}
+                                "key": event["requestContext"]["identity"]["apiKeyId"],
+                                "user": event["requestContext"]["identity"]["userArn"]})}
 
 def stream(event, context):
     table = boto3.resource("dynamodb").Table(os.environ["SEEN_TABLE"])
@@ -248,6 +249,7 @@ def test_api_gateway_front_checks_keys_and_builds_proxy_events(world):
             "path": "/applications/abc123/audit",
             "params": {"application_id": "abc123"},
             "key": key["id"],
+            "user": None,
         }
         assert httpx.post(f"{front.base_url}/applications", json={}).status_code == 403
         assert httpx.post(f"{front.base_url}/applications", headers={"x-api-key": "wrong"}).status_code == 403
@@ -322,3 +324,42 @@ def test_s3_notifications_reach_the_function_asynchronously(world):
         what="the s3 event delivered",
     )
     assert not seen.get_item(TableName="seen", Key={"pk": {"S": "s3-elsewhere/ignored.csv"}}).get("Item")
+
+
+def test_api_gateway_front_requires_a_valid_sigv4_signature_on_aws_iam_methods(world):
+    from riskline_local.sigv4 import Signer, sign
+
+    apigw = world["moto"].client("apigateway")
+    api = apigw.create_rest_api(name="signed")["id"]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    apps = apigw.create_resource(restApiId=api, parentId=root, pathPart="applications")["id"]
+    one = apigw.create_resource(restApiId=api, parentId=apps, pathPart="{application_id}")["id"]
+    audit = apigw.create_resource(restApiId=api, parentId=one, pathPart="audit")["id"]
+    fn_arn = "arn:aws:lambda:us-east-1:123456789012:function:http"
+    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{fn_arn}/invocations"
+    apigw.put_method(restApiId=api, resourceId=audit, httpMethod="PUT", authorizationType="AWS_IAM")
+    apigw.put_integration(
+        restApiId=api, resourceId=audit, httpMethod="PUT", type="AWS_PROXY", integrationHttpMethod="POST", uri=uri
+    )
+    apigw.create_deployment(restApiId=api, stageName="local")
+    front = ApiGatewayFront(
+        world["runtime"], rest_api_id=api, stage="local", routes=load_routes(apigw, api), api_keys={}
+    )
+    auditor = Signer("AKIAAUDITOR0000007", "s3cret", "arn:aws:iam::123456789012:user/auditor-07", "AIDAAUDITOR07")
+    front.credentials.add(auditor)
+    front.start()
+    try:
+        url = f"{front.base_url}/applications/abc123/audit"
+        body = b'{"outcome": "accept"}'
+        unsigned = httpx.put(url, content=body, headers={"Content-Type": "application/json"})
+        assert unsigned.status_code == 403 and unsigned.json() == {"message": "Missing Authentication Token"}
+        headers = sign("PUT", url, body, {"Content-Type": "application/json"}, auditor, "us-east-1")
+        ok = httpx.put(url, content=body, headers=headers)
+        assert ok.status_code == 201
+        assert ok.json()["user"] == "arn:aws:iam::123456789012:user/auditor-07"
+        forged = Signer(auditor.access_key, "not-the-secret", auditor.principal_arn, auditor.user_id)
+        headers = sign("PUT", url, body, {"Content-Type": "application/json"}, forged, "us-east-1")
+        refused = httpx.put(url, content=body, headers=headers)
+        assert refused.status_code == 403 and refused.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    finally:
+        front.stop()

@@ -96,3 +96,42 @@ def test_a_schema_1_0_item_is_still_readable_and_new_writes_carry_the_current_ve
     assert back.schema_version == "1.0" and back.assessment.schema_version == "1.0"
     with pytest.raises(ValidationError, match="schema_version"):
         ApplicationRecord.from_item({**item, "schema_version": "9.9"})
+
+
+def test_a_schema_1_0_audited_item_and_lake_row_stay_readable():
+    # As stored before 1.1: the body's auditor_id, no grade, no history, no version fields.
+    audit_1_0 = {"schema_version": "1.0", "application_id": APP.application_id, "outcome": "reject",
+                 "auditor_id": "auditor.7", "decided_at": "2026-11-30T12:00:00Z"}  # fmt: skip
+    item = ApplicationRecord(application=APP, status="SCORED", assessment=ASSESSMENT, created_at=NOW, updated_at=NOW)
+    doc = {k: v for k, v in item.to_item().items() if k not in ("version", "superseded", "audits")}
+    record = ApplicationRecord.from_item(doc | {"schema_version": "1.0", "audit": audit_1_0})
+    assert (record.version, record.audits, record.audit.grade, record.audit.auditor_source) == (1, [], None, None)
+
+    row = LakeRecord.from_record(record, secret=b"lake-key").model_dump(mode="json")
+    old_row = {k: v for k, v in row.items() if k not in ("application_version", "audit_grade", "audit_grade_tier")}
+    back = LakeRecord.model_validate(old_row | {"schema_version": "1.0"})
+    assert (back.application_version, back.audit_grade, back.audit_grade_tier, back.audit_outcome.value) == (
+        1,
+        None,
+        None,
+        "reject",
+    )
+
+
+def test_a_graded_decision_reaches_the_lake_row_as_grade_and_tier():
+    graded = AuditDecision(
+        application_id=APP.application_id, outcome="reject", grade="F", grade_tier="high",
+        auditor_id="arn:aws:iam::123456789012:user/jane", auditor_source="iam", decided_at=NOW, recorded_at=NOW,
+    )  # fmt: skip
+    record = ApplicationRecord(
+        application=APP, status="SCORED", assessment=ASSESSMENT, audit=graded, audits=[graded],
+        created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    row = LakeRecord.from_record(record, secret=b"lake-key")
+    assert (row.audit_outcome.value, row.audit_grade, row.audit_grade_tier.value) == ("reject", "F", "high")
+    assert "jane" not in row.model_dump_json()  # who decided stays out of the lake
+
+
+def test_a_grade_without_its_tier_is_refused():
+    with pytest.raises(ValidationError, match="grade_tier"):
+        AuditDecision(application_id=APP.application_id, outcome="accept", grade="A", auditor_id="a1", decided_at=NOW)

@@ -57,22 +57,50 @@ class RiskAssessment(StrictModel):
 
 
 AuditorId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")]
+# Who decided, as the API authenticated them: an IAM principal ARN (`userArn`, else `caller`) or a Cognito
+# user pool subject/username. Records of schema 1.0 carry the older, narrower AuditorId form, which fits.
+Principal = Annotated[str, Field(min_length=2, max_length=2048, pattern=r"^[\x21-\x7e]+$")]
+# An auditor's grade, in the vocabulary the deployment configures (three tiers, or letter grades A to G).
+AuditGrade = Annotated[str, Field(pattern=r"^[A-Za-z0-9+-]{1,16}$")]
 
 
 class AuditRequest(StrictModel):
-    """Body of `PUT /applications/{id}/audit`: an auditor's final decision."""
+    """Body of `PUT /applications/{id}/audit`: an auditor's final decision, binary and optionally graded.
+
+    The API refuses `auditor_id` in a body: who decided comes from the authenticated principal. The
+    field stays for offline label files (e.g. the synthetic generator), which no API ever accepts.
+    """
 
     outcome: AuditOutcome
-    auditor_id: AuditorId
+    grade: AuditGrade | None = Field(default=None, description="a grade of the configured vocabulary")
+    auditor_id: AuditorId | None = Field(default=None, description="offline label files only; refused by the API")
     decided_at: UtcDatetime = Field(default_factory=utc_now)
     reason_code: ReasonCode | None = None
 
 
-class AuditDecision(AuditRequest):
-    """An auditor's final accept/reject on one application: the model's training label."""
+class AuditDecision(StrictModel):
+    """An auditor's final decision on one application: the model's training label.
+
+    `grade` is the auditor's grade as given and `grade_tier` the tier the configured vocabulary maps
+    it to; both are absent for a binary decision (and in schema 1.0 records).
+    """
 
     schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
+    outcome: AuditOutcome
+    grade: AuditGrade | None = None
+    grade_tier: RiskTier | None = None
+    auditor_id: Principal
+    auditor_source: Literal["iam", "cognito"] | None = Field(default=None, description="absent in 1.0 records")
+    decided_at: UtcDatetime
+    recorded_at: UtcDatetime | None = Field(default=None, description="when the API stored it; absent in 1.0 records")
+    reason_code: ReasonCode | None = None
+
+    @model_validator(mode="after")
+    def _grade_and_tier_together(self) -> Self:
+        if (self.grade is None) != (self.grade_tier is None):
+            raise ValueError("grade and grade_tier are given together or not at all")
+        return self
 
 
 class ScoringRequest(StrictModel):

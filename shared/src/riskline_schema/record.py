@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from .application import FINANCIAL_FIELDS, Applicant, Application, ApplicationId, FinancialFacts
-from .assessment import AuditDecision, AuditOutcome, ModelVersion, ReasonCode, RiskAssessment
+from .assessment import AuditDecision, AuditOutcome, ModelVersion, Principal, ReasonCode, RiskAssessment
 from .base import StrictModel, UtcDatetime
 from .enums import ApplicationStatus, Channel, DecisionHint, RiskTier
 from .review import REVIEW_ATTRIBUTES, review_attributes
@@ -41,7 +41,8 @@ class ApplicationRecord(StrictModel):
     application: Application
     status: ApplicationStatus
     assessment: RiskAssessment | None = None
-    audit: AuditDecision | None = None
+    audit: AuditDecision | None = None  # the label: the latest recorded decision
+    audits: list[AuditDecision] = Field(default_factory=list, description="every decision, oldest first")
     scoring_attempts: int = Field(default=0, ge=0)
     version: int = Field(default=1, ge=1)
     superseded: list[SupersededVersion] = Field(default_factory=list, max_length=MAX_AMENDMENTS)
@@ -102,7 +103,10 @@ class LakeRecord(FinancialFacts):
     model_version: ModelVersion | None = None
     scored_at: UtcDatetime | None = None
     audit_outcome: AuditOutcome | None = None
+    audit_grade: str | None = Field(default=None, max_length=16, description="the auditor's grade as given")
+    audit_grade_tier: RiskTier | None = Field(default=None, description="the tier that grade maps to")
     audited_at: UtcDatetime | None = None
+    audited_by: Principal | None = Field(default=None, description="who decided: the authenticated auditor")
     updated_at: UtcDatetime
 
     @classmethod
@@ -122,7 +126,10 @@ class LakeRecord(FinancialFacts):
             model_version=assessment.model_version if assessment else None,
             scored_at=assessment.scored_at if assessment else None,
             audit_outcome=audit.outcome if audit else None,
+            audit_grade=audit.grade if audit else None,
+            audit_grade_tier=audit.grade_tier if audit else None,
             audited_at=audit.decided_at if audit else None,
+            audited_by=audit.auditor_id if audit else None,
             updated_at=record.updated_at,
             **app.model_dump(include=set(FINANCIAL_FIELDS)),
         )

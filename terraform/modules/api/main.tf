@@ -14,17 +14,16 @@ locals {
       type          = "object"
       minProperties = 1
     }
+    # Coarse too: the function names every bad field — a body `auditor_id` (the auditor is the signing
+    # principal), a grade outside the configured vocabulary, unknown fields — with a 422.
     Audit = {
-      "$schema"            = "http://json-schema.org/draft-04/schema#"
-      title                = "AuditRequest"
-      type                 = "object"
-      required             = ["outcome", "auditor_id"]
-      additionalProperties = false
+      "$schema" = "http://json-schema.org/draft-04/schema#"
+      title     = "AuditRequest"
+      type      = "object"
+      required  = ["outcome"]
       properties = {
-        outcome     = { type = "string", enum = ["accept", "reject"] }
-        auditor_id  = { type = "string", pattern = "^[A-Za-z0-9._@-]{2,64}$" }
-        decided_at  = { type = "string" }
-        reason_code = { type = ["string", "null"] }
+        outcome = { type = "string", enum = ["accept", "reject"] }
+        grade   = { type = ["string", "null"] }
       }
     }
   }

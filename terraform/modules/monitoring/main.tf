@@ -59,7 +59,8 @@ resource "aws_sns_topic_subscription" "email" {
 # ---------------------------------------------------------------- alarms: lost work and lag
 
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = toset(var.dead_letter_queue_names)
+  # The routing failure queue has its own alarms below (with the redrive to run).
+  for_each = toset([for q in var.dead_letter_queue_names : q if q != var.routing_failure_queue.name])
 
   alarm_name          = "${each.value}-not-empty"
   alarm_description   = "Messages in ${each.value}: work waiting for an operator (inspect, fix, redrive)."
@@ -70,6 +71,42 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   period              = 300
   evaluation_periods  = 1
   threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.topic
+  ok_actions          = local.topic
+  tags                = var.tags
+}
+
+# Stream batches that exhausted their retries: their lake and warehouse rows are missing until
+# `make redrive-routing FROM_QUEUE=1` rebuilds them from the applications table.
+resource "aws_cloudwatch_metric_alarm" "routing_failures" {
+  alarm_name          = "${var.routing_failure_queue.name}-depth"
+  alarm_description   = "Stream batches the routing function gave up on are waiting in ${var.routing_failure_queue.name}: lake and warehouse rows are missing. Fix the cause, then run `make redrive-routing FROM_QUEUE=1` (python -m riskline_routing.redrive --from-queue)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.routing_failure_queue.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.routing_failure_queue.max_depth
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.topic
+  ok_actions          = local.topic
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "routing_failures_age" {
+  alarm_name          = "${var.routing_failure_queue.name}-oldest"
+  alarm_description   = "A failed stream batch has waited in ${var.routing_failure_queue.name} for over ${var.routing_failure_queue.max_age_hours} h: redrive it (make redrive-routing FROM_QUEUE=1) before the queue's retention drops the message (the applications table still holds the data; redrive by time range then)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.routing_failure_queue.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.routing_failure_queue.max_age_hours * 3600
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.topic

@@ -22,3 +22,13 @@ output "trail_bucket_name" {
   description = "Bucket of the trail's log files (null when disabled)."
   value       = var.enable_cloudtrail ? aws_s3_bucket.trail[0].id : null
 }
+
+output "routing_failure_alarm_names" {
+  description = "Alarms on the routing failure queue: depth and age of its oldest message."
+  value       = [aws_cloudwatch_metric_alarm.routing_failures.alarm_name, aws_cloudwatch_metric_alarm.routing_failures_age.alarm_name]
+}
+
+output "dlq_alarm_names" {
+  description = "Map queue name -> its generic not-empty alarm (every dead-letter queue but the routing failure queue)."
+  value       = { for q, a in aws_cloudwatch_metric_alarm.dlq_depth : q => a.alarm_name }
+}

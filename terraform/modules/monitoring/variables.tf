@@ -82,6 +82,20 @@ variable "dead_letter_queue_names" {
   }
 }
 
+variable "routing_failure_queue" {
+  description = "The routing function's on-failure queue: alarmed at max_depth messages and when its oldest message is max_age_hours old (redrive before retention ends)."
+  type = object({
+    name          = string
+    max_depth     = optional(number, 1)
+    max_age_hours = optional(number, 72)
+  })
+
+  validation {
+    condition     = length(var.routing_failure_queue.name) > 0 && var.routing_failure_queue.max_depth >= 1 && var.routing_failure_queue.max_age_hours >= 1 && var.routing_failure_queue.max_age_hours <= 336
+    error_message = "routing_failure_queue needs a name, max_depth >= 1 and max_age_hours between 1 and 336 (SQS keeps messages at most 14 days)."
+  }
+}
+
 variable "iterator_age_threshold_ms" {
   description = "Stream consumer iterator age (ms) that raises the lag alarm."
   type        = number

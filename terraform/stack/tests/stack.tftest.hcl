@@ -146,6 +146,19 @@ run "names_wiring_and_policies" {
   }
 
   assert {
+    condition     = jsondecode(local.function_environment.ingestion_api.AUDIT_GRADE_SCALE) == { low = "low", medium = "medium", high = "high" }
+    error_message = "The API function must get the grade vocabulary (three tiers by default)."
+  }
+
+  assert {
+    condition = (
+      module.monitoring.routing_failure_alarm_names == ["riskline-dev-routing-failure-depth", "riskline-dev-routing-failure-oldest"] &&
+      !contains(keys(module.monitoring.dlq_alarm_names), "riskline-dev-routing-failure")
+    )
+    error_message = "The routing failure queue gets its own depth and age alarms (and no second generic one)."
+  }
+
+  assert {
     condition     = !can(local.function_environment.ingestion_lex.CHANNEL_API_KEY_IDS)
     error_message = "Only the API function needs the key map."
   }
@@ -290,4 +303,14 @@ run "api_channels_must_be_the_five_channels" {
   }
 
   expect_failures = [var.api_channels]
+}
+
+run "a_grade_scale_missing_a_tier_is_rejected" {
+  command = plan
+
+  variables {
+    audit_grade_scale = { A = "low", B = "medium" }
+  }
+
+  expect_failures = [var.audit_grade_scale]
 }

@@ -118,6 +118,7 @@ def context() -> FakeLambdaContext:
     return FakeLambdaContext()
 
 
+AUDITOR_ARN = "arn:aws:sts::123456789012:assumed-role/riskline-auditor/jane.doe"
 _QUEUE_NUMBERS = itertools.count(1)
 # API key id → channel, as Terraform passes it (the web form has a second key, as during a key rotation).
 CHANNEL_API_KEY_IDS = {
@@ -264,18 +265,31 @@ def rest_event(
     headers: dict[str, str | None] | None = None,
     base64_body: bool = False,
     key_channel: str | None = None,
+    principal: str | None = AUDITOR_ARN,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """An API Gateway REST proxy (v1) event, from the captured template, for any route.
 
     It carries the API key of the channel the body names (mail for the batch route), unless
-    `key_channel` picks another.
+    `key_channel` picks another. The audit route is `AWS_IAM`: its event carries the signing
+    principal as API Gateway gives it (`identity.userArn`, `caller`, `accessKey`) and no API key,
+    or a Cognito authorizer's `claims` instead.
     """
     event = copy.deepcopy(load_event("apigw_rest_post_applications.json"))
-    if key_channel is None:
+    if path.endswith("/audit"):
+        identity = event["requestContext"]["identity"]
+        identity |= {"apiKey": None, "apiKeyId": None, "userArn": None, "caller": None, "accessKey": None}
+        if principal is not None and claims is None:
+            identity |= {"userArn": principal, "caller": "AIDAJQABLZS4A3QDU576Q", "accessKey": "AKIAIOSFODNN7EXAMPLE"}
+            identity["accountId"] = "123456789012"
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
+    elif key_channel is None:
         named = body.get("channel") if isinstance(body, dict) else None
         key_channel = "mail" if path == "/applications/batch" else named if named in KEY_ID_OF else "webform"
-    event["requestContext"]["identity"]["apiKeyId"] = KEY_ID_OF[key_channel]
-    event["requestContext"]["identity"]["apiKey"] = f"{key_channel}-key-0123456789abcdef"
+    if not path.endswith("/audit"):
+        event["requestContext"]["identity"]["apiKeyId"] = KEY_ID_OF[key_channel or "webform"]
+        event["requestContext"]["identity"]["apiKey"] = f"{key_channel or 'webform'}-key-0123456789abcdef"
     text = raw if raw is not None else (json.dumps(body) if body is not None else None)
     if base64_body and text is not None:
         text = base64.b64encode(text if isinstance(text, bytes) else text.encode()).decode()
@@ -334,7 +348,7 @@ def empty_world() -> Callable[[World], None]:
 def audit_as(call_api: Callable[..., tuple[int, Any]]) -> Callable[..., tuple[int, Any]]:
     """Record an auditor's decision through the audit route."""
 
-    def audit(application_id: str, body: dict[str, Any]) -> tuple[int, Any]:
-        return call_api("PUT", f"/applications/{application_id}/audit", {"auditor_id": "auditor.jane", **body})
+    def audit(application_id: str, body: dict[str, Any], **identity: Any) -> tuple[int, Any]:
+        return call_api("PUT", f"/applications/{application_id}/audit", body, **identity)
 
     return audit

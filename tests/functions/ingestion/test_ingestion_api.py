@@ -197,49 +197,6 @@ def test_unknown_route_is_404_in_the_error_shape(world, call_api):
     assert set(body["error"]) == {"code", "message", "problems"}
 
 
-def test_audit_decision_is_recorded_on_the_item_and_shown_in_status(world, scorer, call_api, webform):
-    _, created = call_api(body=webform())
-    app_id = created["application_id"]
-
-    status, body = call_api(
-        "PUT",
-        f"/applications/{app_id}/audit",
-        {"outcome": "reject", "auditor_id": "auditor.jane", "decided_at": "2026-11-29T13:00:00Z", "reason_code": "DTI"},
-    )
-
-    assert status == 200
-    assert body["outcome"] == "reject" and body["application_id"] == app_id
-    audit = world.item(app_id)["audit"]["M"]
-    assert (audit["outcome"]["S"], audit["auditor_id"]["S"]) == ("reject", "auditor.jane")
-    assert world.item(app_id)["status"]["S"] == "SCORED"  # the audit changes nothing else
-    _, shown = call_api("GET", f"/applications/{app_id}")
-    assert shown["audit"] == {"outcome": "reject", "decided_at": "2026-11-29T13:00:00+00:00"}
-
-
-def test_audit_of_an_unknown_application_is_404_and_creates_nothing(world, call_api):
-    status, body = call_api(
-        "PUT", "/applications/0123456789abcdef0123456789abcdef/audit", {"outcome": "accept", "auditor_id": "a1"}
-    )
-
-    assert status == 404
-    assert body["error"]["code"] == "not_found"
-    assert world.items() == []
-
-
-def test_invalid_audit_body_is_422_naming_each_field(world, scorer, call_api, webform):
-    _, created = call_api(body=webform())
-
-    status, body = call_api(
-        "PUT", f"/applications/{created['application_id']}/audit", {"outcome": "maybe", "auditor": "x"}
-    )
-
-    assert status == 422
-    fields = {p["field"]: p["problem"] for p in body["error"]["problems"]}
-    assert set(fields) == {"outcome", "auditor", "auditor_id"}
-    assert fields["auditor"] == "unknown field"
-    assert "audit" not in world.item(created["application_id"])
-
-
 def test_stored_numbers_round_trip_exactly(world, scorer, call_api, webform):
     _, created = call_api(body=webform(debt_to_income=18.37))
 

@@ -103,7 +103,7 @@ def seed(
         decision = AuditDecision(
             application_id=application.application_id, outcome="accept", auditor_id="earlier.auditor", decided_at=NOW
         )
-        wiring.store().record_audit(decision, NOW)
+        wiring.store().append_audit(decision, NOW)
     return application.application_id
 
 
@@ -349,3 +349,22 @@ def test_every_reason_code_the_model_gives_has_adverse_action_wording():
     from riskline_model.features.spec import REASON_CODES
 
     assert set(REASON_CODES.values()) <= set(ADVERSE_ACTION_WORDING)
+
+
+def test_a_graded_decision_keeps_its_grade_and_a_grade_outside_the_scale_is_422(call, bench):
+    application_id = seed(hours_ago=3)
+
+    refused, problem = call(
+        "POST", f"/workbench/applications/{application_id}/decision", body={"outcome": "accept", "grade": "Z"}
+    )
+    status, body = call(
+        "POST", f"/workbench/applications/{application_id}/decision", body={"outcome": "accept", "grade": "medium"}
+    )
+
+    assert (refused, [p["field"] for p in problem["error"]["problems"]]) == (422, ["grade"])
+    assert status == 200
+    assert (body["decision"]["grade"], body["decision"]["grade_tier"]) == ("medium", "medium")
+    audit = bench.item(application_id)["audit"]["M"]
+    assert (audit["grade"]["S"], audit["auditor_source"]["S"]) == ("medium", "cognito")
+    _, view = call("GET", f"/workbench/applications/{application_id}")
+    assert [g["grade"] for g in view["grades"]] == ["low", "medium", "high"]

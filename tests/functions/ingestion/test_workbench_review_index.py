@@ -53,7 +53,11 @@ def test_only_an_unaudited_review_record_carries_the_index_attributes_and_they_r
     assert ApplicationRecord.from_item(item) == medium
     low = medium.model_copy(update={"assessment": assessment(app, RiskTier.LOW)})
     audited = medium.model_copy(
-        update={"audit": AuditDecision(application_id=app.application_id, outcome="accept", auditor_id="a.b")}
+        update={
+            "audit": AuditDecision(
+                application_id=app.application_id, outcome="accept", auditor_id="a.b", decided_at=NOW
+            )
+        }
     )
     pending = medium.model_copy(update={"assessment": None, "status": ApplicationStatus.PENDING_SCORE})
     for record in (low, audited, pending):
@@ -87,7 +91,9 @@ def test_an_audit_takes_the_application_out_of_the_queue(world):
     assert wiring.store().put_new(record)
     assert queued_ids(world) == [app.application_id]
 
-    decision = AuditDecision(application_id=app.application_id, outcome="reject", auditor_id="auditor.one")
-    assert wiring.store().record_audit(decision, NOW) is not None
+    decision = AuditDecision(
+        application_id=app.application_id, outcome="reject", auditor_id="auditor.one", decided_at=NOW
+    )
+    assert wiring.store().append_audit(decision, NOW) is not None
 
     assert queued_ids(world) == []

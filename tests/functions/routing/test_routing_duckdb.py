@@ -151,3 +151,50 @@ def test_a_load_larger_than_one_insert_statement_lands_whole(warehouse, helpers)
     rows = [lake(helpers.pending(f"app-bulk-{n:04d}")) for n in range(2 * INSERT_CHUNK + 7)]
     warehouse.upsert(WarehouseLoad(rows=rows))
     assert len(warehouse.fetch_rows()) == len(rows)
+
+
+def graded(record, grade="F", tier="high"):
+    from riskline_schema import AuditDecision
+
+    audit = AuditDecision(
+        application_id=record.application_id, outcome="reject", grade=grade, grade_tier=tier,
+        auditor_id="arn:aws:iam::123456789012:user/jane", auditor_source="iam",
+        decided_at=record.updated_at + timedelta(hours=1),
+    )  # fmt: skip
+    return record.model_copy(update={"audit": audit, "audits": [audit], "updated_at": audit.decided_at})
+
+
+def test_a_graded_decision_lands_in_its_own_columns(warehouse, helpers):
+    record = graded(helpers.scored(helpers.pending("app-duck-0101")))
+
+    warehouse.upsert(WarehouseLoad(rows=[lake(record)]))
+
+    row = rows_by_id(warehouse)["app-duck-0101"]
+    assert (row["audit_outcome"], row["audit_grade"], row["audit_grade_tier"], row["application_version"]) == (
+        "reject",
+        "F",
+        "high",
+        1,
+    )
+
+
+def test_a_table_created_before_schema_1_1_gains_the_new_columns_on_the_next_load(warehouse, helpers):
+    con = warehouse.connect()
+    old_columns = ",\n".join(
+        f"{name} {sql}" for name, (sql, _) in ddl.column_types("duckdb").items() if name not in ddl.ADDED_IN_1_1
+    )
+    con.execute(f"CREATE TABLE {ddl.TABLE} ({old_columns}, PRIMARY KEY ({ddl.KEY}))")
+    con.close()
+
+    warehouse.upsert(WarehouseLoad(rows=[lake(graded(helpers.scored(helpers.pending("app-duck-0102")), "B", "low"))]))
+
+    assert rows_by_id(warehouse)["app-duck-0102"]["audit_grade_tier"] == "low"
+
+
+def test_redshift_gets_the_same_added_columns_without_if_not_exists():
+    statements = ddl.add_columns("redshift")
+    assert statements == [
+        "ALTER TABLE applications ADD COLUMN application_version INTEGER",
+        "ALTER TABLE applications ADD COLUMN audit_grade VARCHAR(16)",
+        "ALTER TABLE applications ADD COLUMN audit_grade_tier VARCHAR(32)",
+    ]

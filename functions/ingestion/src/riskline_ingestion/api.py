@@ -18,6 +18,7 @@ from riskline_schema import Application, AuditRequest, FieldProblem, describe_va
 from . import observability as obs
 from . import payloads, service, wiring, workbench_api
 from .answers import BatchAnswer, SubmissionAnswer
+from .auditors import auditor_of
 from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
 from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
 from .idempotency import digest, fingerprint, run_once
@@ -181,13 +182,27 @@ def get_application(application_id: Annotated[str, Path(pattern=APPLICATION_ID_P
 @app.put("/applications/<application_id>/audit")
 def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
     logger.set_correlation_id(application_id)
+    auditor = auditor_of(app.current_event.raw_event.get("requestContext") or {})
     body = _body(SINGLE_LIMIT_BYTES)
+    problems: list[FieldProblem] = []
+    if "auditor_id" in body:  # who decided is the authenticated principal; a body cannot name someone else
+        problems.append(
+            FieldProblem(field="auditor_id", problem="not accepted: the auditor is the signed-in principal")
+        )
+        body = {k: v for k, v in body.items() if k != "auditor_id"}
     try:
         request = AuditRequest.model_validate(body)
     except ValidationError as exc:
-        raise ValidationFailed("the audit decision has invalid fields", describe_validation_error(exc)) from None
-    decision = service.record_audit(application_id, request, wiring.store(), utc_now())
-    logger.info("audit recorded", extra={"outcome": decision.outcome.value})
+        problems += describe_validation_error(exc)
+    if problems:
+        raise ValidationFailed("the audit decision has invalid fields", problems)
+    decision = service.record_audit(
+        application_id, request, auditor, wiring.settings().audit_grade_scale, wiring.store(), utc_now()
+    )
+    logger.info(
+        "audit recorded",
+        extra={"outcome": decision.outcome.value, "graded": decision.grade is not None, "source": auditor.source},
+    )
     return _json(200, decision.model_dump(mode="json", exclude_none=True))
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from riskline_schema import (
@@ -13,6 +13,7 @@ from riskline_schema import (
     ApplicationStatus,
     AuditDecision,
     AuditRequest,
+    FieldProblem,
     ScoringRequest,
     SupersededVersion,
     utc_now,
@@ -20,7 +21,9 @@ from riskline_schema import (
 
 from . import observability as obs
 from .answers import BatchAnswer, SubmissionAnswer
-from .errors import Conflict, NotAmendable, NotFound, StoreUnavailable
+from .auditors import Auditor
+from .errors import Conflict, NotAmendable, NotFound, StoreUnavailable, ValidationFailed
+from .grades import GradeScale
 from .idempotency import content_of
 from .queue import ScoringQueue
 from .scoring import Scorer
@@ -215,6 +218,14 @@ def accept_each(applications: list[Application], intake: Intake) -> list[str]:
     return [app.application_id for app in applications]
 
 
+def _audit_view(audit: AuditDecision, decisions: int) -> dict:
+    """The label a client may see (who decided stays with operators)."""
+    view: dict = {"outcome": audit.outcome.value, "decided_at": audit.decided_at.isoformat(), "decisions": decisions}
+    if audit.grade is not None and audit.grade_tier is not None:
+        view |= {"grade": audit.grade, "grade_tier": audit.grade_tier.value}
+    return view
+
+
 def status_of(application_id: str, store: ApplicationStore) -> dict:
     """What a client may see about an application: its progress and verdict, never the applicant."""
     record = store.get(application_id)
@@ -231,13 +242,46 @@ def status_of(application_id: str, store: ApplicationStore) -> dict:
         "reason_codes": list(assessment.reason_codes) if assessment else [],
         "model_version": assessment.model_version if assessment else None,
         "scored_at": assessment.scored_at.isoformat() if assessment else None,
-        "audit": {"outcome": audit.outcome.value, "decided_at": audit.decided_at.isoformat()} if audit else None,
+        "audit": _audit_view(audit, len(record.audits) or 1) if audit else None,
     }
     return view
 
 
-def record_audit(application_id: str, request: AuditRequest, store: ApplicationStore, now: datetime) -> AuditDecision:
-    decision = AuditDecision(application_id=application_id, **request.model_dump())
-    if store.record_audit(decision, now) is None:
+FUTURE_SKEW = timedelta(minutes=5)  # clocks of auditors' machines differ a little; more is a mistake
+
+
+def record_audit(
+    application_id: str,
+    request: AuditRequest,
+    auditor: Auditor,
+    scale: GradeScale,
+    store: ApplicationStore,
+    now: datetime,
+) -> AuditDecision:
+    """Append an auditor's decision (the latest recorded one is the label); the grade must be in the scale."""
+    problems: list[FieldProblem] = []
+    grade = tier = None
+    if request.grade is not None:
+        found = scale.tier_of(request.grade)
+        if found is None:
+            problems.append(FieldProblem(field="grade", problem=f"must be one of {scale.describe()}"))
+        else:
+            grade, tier = found
+    if request.decided_at > now + FUTURE_SKEW:
+        problems.append(FieldProblem(field="decided_at", problem="must not be in the future"))
+    if problems:
+        raise ValidationFailed("the audit decision has invalid fields", problems)
+    decision = AuditDecision(
+        application_id=application_id,
+        outcome=request.outcome,
+        grade=grade,
+        grade_tier=tier,
+        auditor_id=auditor.principal,
+        auditor_source=auditor.source,
+        decided_at=request.decided_at,
+        recorded_at=now,
+        reason_code=request.reason_code,
+    )
+    if store.append_audit(decision, now) is None:
         raise NotFound(f"no application with id {application_id}")
     return decision

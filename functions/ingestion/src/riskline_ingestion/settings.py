@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 
+from .grades import GradeScale, parse_scale
+
 CHANNELS = ("webform", "mobile", "chatbot", "phone", "mail")
 
 
@@ -19,6 +21,7 @@ class Settings:
     scoring_timeout_ms: int
     # API key id → the channel it belongs to (ids, never key values: nothing secret in the environment).
     channel_api_key_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    audit_grade_scale: GradeScale = field(default_factory=lambda: parse_scale(""))
     # The auditors' workbench: its append-only access log table and the user-pool group it admits.
     workbench_access_log_table: str = ""
     workbench_auditor_group: str = "auditors"
@@ -60,6 +63,7 @@ def settings() -> Settings:
         etl_function_name=os.environ["ETL_FUNCTION_NAME"],
         scoring_timeout_ms=_positive_int("SCORING_TIMEOUT_MS", 2500),
         channel_api_key_ids=_key_channels("CHANNEL_API_KEY_IDS"),
+        audit_grade_scale=parse_scale(os.environ.get("AUDIT_GRADE_SCALE", "")),
         workbench_access_log_table=os.environ.get("WORKBENCH_ACCESS_LOG_TABLE", ""),
         workbench_auditor_group=os.environ.get("WORKBENCH_AUDITOR_GROUP", "").strip() or "auditors",
     )

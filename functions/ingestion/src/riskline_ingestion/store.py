@@ -6,7 +6,7 @@ from typing import Any
 from riskline_schema import ApplicationRecord, AuditDecision
 from riskline_schema.review import REVIEW_QUEUE, REVIEW_SINCE
 
-from .errors import StoreUnavailable
+from .errors import Conflict, StoreUnavailable
 
 _NOT_STORED_YET = "attribute_not_exists(application_id)"
 
@@ -115,32 +115,53 @@ class ApplicationStore:
             return None
         return ApplicationRecord.from_item(_from_attributes(item)), item["updated_at"]["S"]
 
-    def record_audit(self, decision: AuditDecision, now: datetime) -> ApplicationRecord | None:
-        """Set the item's `audit` map; None when no such application exists (nothing is created)."""
+    def append_audit(self, decision: AuditDecision, now: datetime, attempts: int = 3) -> ApplicationRecord | None:
+        """Append the decision to the item's `audits` history and make it the `audit` label.
+
+        None when no such application exists (nothing is created). Nothing is ever overwritten: the
+        write is conditioned on the item being unchanged since it was read, and retried on a race.
+        """
         from botocore.exceptions import BotoCoreError, ClientError
 
         serialize = _serializer().serialize
-        audit = decision.model_dump(mode="json", exclude_none=True)
-        try:
-            response = self._client.update_item(
-                TableName=self._table,
-                Key={"application_id": {"S": decision.application_id}},
-                # An audited application leaves the review queue (its sparse index attributes go).
-                UpdateExpression="SET #audit = :audit, #updated_at = :now REMOVE #review_queue, #review_since",
-                ConditionExpression="attribute_exists(application_id)",
-                ExpressionAttributeNames={
-                    "#audit": "audit",
-                    "#updated_at": "updated_at",
-                    "#review_queue": REVIEW_QUEUE,
-                    "#review_since": REVIEW_SINCE,
-                },
-                ExpressionAttributeValues={":audit": serialize(audit), ":now": {"S": now.isoformat()}},
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if _error_code(exc) == "ConditionalCheckFailedException":
+        for _ in range(attempts):
+            found = self.get_for_update(decision.application_id)
+            if found is None:
                 return None
-            raise StoreUnavailable("the application store refused the audit update") from exc
-        except BotoCoreError as exc:
-            raise StoreUnavailable("the application store is unreachable") from exc
-        return ApplicationRecord.from_item(_from_attributes(response["Attributes"]))
+            record, token = found
+            # Items from before the history existed keep their one decision as its first entry.
+            history = list(record.audits) or ([record.audit] if record.audit else [])
+            history.append(decision)
+            documents = [d.model_dump(mode="json", exclude_none=True) for d in history]
+            try:
+                response = self._client.update_item(
+                    TableName=self._table,
+                    Key={"application_id": {"S": decision.application_id}},
+                    # An audited application leaves the review queue (its sparse index attributes go).
+                    UpdateExpression=(
+                        "SET #audit = :audit, #audits = :audits, #updated_at = :now REMOVE #review_queue, #review_since"
+                    ),
+                    ConditionExpression="#updated_at = :read",
+                    ExpressionAttributeNames={
+                        "#audit": "audit",
+                        "#audits": "audits",
+                        "#updated_at": "updated_at",
+                        "#review_queue": REVIEW_QUEUE,
+                        "#review_since": REVIEW_SINCE,
+                    },
+                    ExpressionAttributeValues={
+                        ":audit": serialize(documents[-1]),
+                        ":audits": serialize(documents),
+                        ":now": {"S": now.isoformat()},
+                        ":read": {"S": token},
+                    },
+                    ReturnValues="ALL_NEW",
+                )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    continue  # changed (or removed) since read: read again
+                raise StoreUnavailable("the application store refused the audit update") from exc
+            except BotoCoreError as exc:
+                raise StoreUnavailable("the application store is unreachable") from exc
+            return ApplicationRecord.from_item(_from_attributes(response["Attributes"]))
+        raise Conflict("the application kept changing while the decision was recorded; send it again")

@@ -45,4 +45,4 @@ def access_log() -> AccessLog:
 
 
 def workbench() -> Workbench:
-    return Workbench(store=store(), queue=review_queue(), log=access_log())
+    return Workbench(store=store(), queue=review_queue(), log=access_log(), scale=settings().audit_grade_scale)

@@ -26,10 +26,12 @@ from riskline_schema import (
     describe_validation_error,
     utc_now,
 )
+from riskline_schema.assessment import AuditGrade
 
 from . import service
 from .access_log import AccessLog, LoggedDecision
 from .errors import NotFound, StoreUnavailable, ValidationFailed
+from .grades import GradeScale, parse_scale
 from .observability import logger
 from .reason_wording import in_words
 from .review_queue import QueueEntry, QueueSlice, ReviewQueue
@@ -46,6 +48,7 @@ class Workbench:
     store: ApplicationStore
     queue: ReviewQueue
     log: AccessLog
+    scale: GradeScale = field(default_factory=lambda: parse_scale(""))
     clock: Callable[[], datetime] = field(default=utc_now)
 
 
@@ -53,6 +56,7 @@ class WorkbenchDecision(StrictModel):
     """Body of `POST /workbench/applications/{id}/decision`. Who decides comes from the sign-in."""
 
     outcome: AuditOutcome
+    grade: AuditGrade | None = None
 
 
 # -- the queue ---------------------------------------------------------------------------------------
@@ -170,6 +174,7 @@ def open_application(application_id: str, auditor: SignedIn, request_id: str, be
         "assessment": _assessment_view(record.assessment) if record.assessment else None,
         "audit": audit.model_dump(mode="json", exclude_none=True, exclude={"schema_version"}) if audit else None,
         "viewed_by": auditor.auditor_id,
+        "grades": [{"grade": grade, "tier": tier.value} for grade, tier in bench.scale.tiers.items()],
     }
 
 
@@ -202,8 +207,8 @@ def parse_decision(body: dict[str, Any]) -> WorkbenchDecision:
 
 def decide(application_id: str, decision: WorkbenchDecision, auditor: SignedIn, bench: Workbench) -> dict[str, Any]:
     now = bench.clock()
-    request = AuditRequest(outcome=decision.outcome, auditor_id=auditor.auditor_id, decided_at=now)
-    recorded = service.record_audit(application_id, request, bench.store, now)
+    request = AuditRequest(outcome=decision.outcome, grade=decision.grade, decided_at=now)
+    recorded = service.record_audit(application_id, request, auditor.auditor, bench.scale, bench.store, now)
     record = bench.store.get(application_id)
     leaning = model_leaning(record.assessment if record else None)
     logged = LoggedDecision(

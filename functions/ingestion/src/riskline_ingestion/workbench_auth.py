@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .auditors import Auditor, auditor_of
 from .errors import Forbidden, IngestionError
 
 GROUPS_CLAIM = "cognito:groups"
@@ -23,8 +24,12 @@ class Unauthorized(IngestionError):
 
 @dataclass(frozen=True)
 class SignedIn:
-    auditor_id: str
+    auditor: Auditor  # the audit path's own reading of the principal (auditors.auditor_of)
     groups: frozenset[str]
+
+    @property
+    def auditor_id(self) -> str:
+        return self.auditor.principal
 
 
 def groups_of(value: Any) -> frozenset[str]:
@@ -43,10 +48,10 @@ def claims_of(event: dict[str, Any]) -> dict[str, Any]:
 
 def signed_in_auditor(event: dict[str, Any], group: str) -> SignedIn:
     claims = claims_of(event)
-    auditor_id = claims.get("cognito:username") or claims.get("username") or claims.get("sub")
-    if not auditor_id:
+    if not (claims.get("cognito:username") or claims.get("sub")):
         raise Unauthorized("sign in to use the workbench")
+    auditor = auditor_of(event.get("requestContext") or {})
     groups = groups_of(claims.get(GROUPS_CLAIM))
     if group not in groups:
         raise Forbidden(f"the workbench is for members of the '{group}' group")
-    return SignedIn(auditor_id=str(auditor_id), groups=groups)
+    return SignedIn(auditor=auditor, groups=groups)

@@ -18,6 +18,9 @@ _ENV_NAMES = {
     "redshift_database": "REDSHIFT_DATABASE",
     "redshift_copy_role_arn": "REDSHIFT_COPY_ROLE_ARN",
     "duckdb_path": "WAREHOUSE_DUCKDB_PATH",
+    # The redrive command's (the handler reads neither): the source of truth and the failure queue.
+    "applications_table": "APPLICATIONS_TABLE",
+    "failure_queue_url": "ROUTING_FAILURE_QUEUE_URL",
 }
 
 
@@ -34,6 +37,8 @@ class Settings:
     redshift_database: str | None = None
     redshift_copy_role_arn: str | None = None
     duckdb_path: str | None = None
+    applications_table: str | None = None
+    failure_queue_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

@@ -42,6 +42,11 @@ run "routes_auth_and_channels" {
   }
 
   assert {
+    condition     = jsondecode(aws_api_gateway_model.this["Audit"].schema).required == ["outcome"] && !can(jsondecode(aws_api_gateway_model.this["Audit"].schema).properties.auditor_id)
+    error_message = "The audit body names no auditor (the signing principal is the auditor) and may carry a grade."
+  }
+
+  assert {
     condition     = alltrue([for r in ["submit", "batch", "status"] : aws_api_gateway_method.this[r].api_key_required])
     error_message = "Channel routes require the channel's API key."
   }

@@ -24,7 +24,16 @@ VERSION = "updated_at"
 
 Dialect = Literal["redshift", "duckdb"]
 _LIST_TYPE: dict[str, str] = {"redshift": "SUPER", "duckdb": "VARCHAR[]"}
-_VARCHAR_LENGTH = {"application_id": 64, "applicant_key": 64, "model_version": 128, "schema_version": 8}
+_VARCHAR_LENGTH = {
+    "application_id": 64,
+    "audited_by": 2048,
+    "applicant_key": 64,
+    "model_version": 128,
+    "schema_version": 8,
+    "audit_grade": 16,
+}
+# Columns schema 1.1 added: a table created earlier gets them (nullable) before its first 1.1 load.
+ADDED_IN_1_1 = ("application_version", "audit_grade", "audit_grade_tier", "audited_by")
 _SCALAR_TYPES: dict[type, str] = {
     bool: "BOOLEAN",
     int: "INTEGER",
@@ -92,6 +101,18 @@ def create_table(dialect: Dialect) -> str:
     ]
     lines.append(f"    PRIMARY KEY ({KEY})")
     return f"CREATE TABLE IF NOT EXISTS {TABLE} (\n" + ",\n".join(lines) + "\n)"
+
+
+def add_columns(dialect: Dialect) -> list[str]:
+    """`ALTER TABLE … ADD COLUMN` for the columns added since the table may have been created.
+
+    DuckDB runs them on every load (`IF NOT EXISTS`); Redshift has no `IF NOT EXISTS` for columns,
+    so an operator runs the Redshift form once per existing warehouse (routing/README.md). Until
+    then Redshift's COPY … JSON 'auto' simply leaves the new keys out: nothing fails.
+    """
+    types = column_types(dialect)
+    guard = " IF NOT EXISTS" if dialect == "duckdb" else ""
+    return [f"ALTER TABLE {TABLE} ADD COLUMN{guard} {name} {types[name][0]}" for name in ADDED_IN_1_1]
 
 
 def create_load_table() -> str:

@@ -42,6 +42,8 @@ class DuckDBWarehouse:
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(ddl.create_table("duckdb"))
+            for sql in ddl.add_columns("duckdb"):
+                con.execute(sql)
             con.execute(ddl.create_load_table())
             _insert_rows(con, load.rows)
             for sql in ddl.upsert_statements():
