@@ -4,7 +4,7 @@
 // or the local stack's sign-in form.
 "use strict";
 
-const state = { config: null, token: null, queue: [], selected: 0, cursor: null, current: null, next: null };
+const state = { config: null, token: null, queue: [], selected: 0, cursor: null, current: null, next: null, grade: null };
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["signin", "queue", "application", "stats"];
 
@@ -214,14 +214,33 @@ async function openApplication(id) {
     li.title = reason.code;
     reasons.appendChild(li);
   }
+  state.grade = null;
+  showGrade();
   $("app-audit").textContent = view.audit ? `Decided: ${view.audit.outcome} by ${view.audit.auditor_id} at ${new Date(view.audit.decided_at).toLocaleString()}` : "";
   show("application");
+}
+
+function showGrade() {
+  const grades = (state.current && state.current.grades) || [];
+  const keys = grades.slice(0, 9).map((g, i) => `${i + 1} = ${g.grade}`).join(" · ");
+  $("app-grade").textContent = grades.length
+    ? `Grade (optional): ${keys} — chosen: ${state.grade || "none"}`
+    : "";
+}
+
+function chooseGrade(digit) {
+  const grades = (state.current && state.current.grades) || [];
+  const chosen = grades[digit - 1];
+  if (!chosen) return false;
+  state.grade = state.grade === chosen.grade ? null : chosen.grade;
+  showGrade();
+  return true;
 }
 
 async function decide(outcome) {
   if (!state.current || state.current.audit) return;
   const id = state.current.application_id;
-  const answer = await api(`/applications/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify({ outcome }) });
+  const answer = await api(`/applications/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify(state.grade ? { outcome, grade: state.grade } : { outcome }) });
   state.queue = state.queue.filter((item) => item.application_id !== id);
   notice(`${id}: ${outcome} recorded as ${answer.decision.auditor_id}.`);
   const next = state.next && state.next !== id ? state.next : answer.next_application_id;
@@ -277,6 +296,7 @@ function onKey(event) {
     if (key === "a") decide("accept").catch(() => {});
     else if (key === "r") decide("reject").catch(() => {});
     else if (key === "n" && state.next) openApplication(state.next);
+    else if (/^[1-9]$/.test(key) && chooseGrade(Number(key))) { /* grade chosen */ }
     else if (key === "q" || key === "Escape") location.hash = "#/queue";
     else return;
   } else if (view === "stats") {
