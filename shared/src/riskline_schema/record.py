@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from .application import FINANCIAL_FIELDS, Applicant, Application, ApplicationId, FinancialFacts
-from .assessment import AuditDecision, AuditOutcome, ModelVersion, Principal, ReasonCode, RiskAssessment
+from .assessment import AuditDecision, AuditOutcome, ModelVersion, ReasonCode, RiskAssessment
 from .base import StrictModel, UtcDatetime
 from .enums import ApplicationStatus, Channel, DecisionHint, RiskTier
 from .review import REVIEW_ATTRIBUTES, review_attributes
@@ -106,7 +106,6 @@ class LakeRecord(FinancialFacts):
     audit_grade: str | None = Field(default=None, max_length=16, description="the auditor's grade as given")
     audit_grade_tier: RiskTier | None = Field(default=None, description="the tier that grade maps to")
     audited_at: UtcDatetime | None = None
-    audited_by: Principal | None = Field(default=None, description="who decided: the authenticated auditor")
     updated_at: UtcDatetime
 
     @classmethod
@@ -129,7 +128,6 @@ class LakeRecord(FinancialFacts):
             audit_grade=audit.grade if audit else None,
             audit_grade_tier=audit.grade_tier if audit else None,
             audited_at=audit.decided_at if audit else None,
-            audited_by=audit.auditor_id if audit else None,
             updated_at=record.updated_at,
             **app.model_dump(include=set(FINANCIAL_FIELDS)),
         )

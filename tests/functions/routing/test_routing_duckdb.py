@@ -197,5 +197,4 @@ def test_redshift_gets_the_same_added_columns_without_if_not_exists():
         "ALTER TABLE applications ADD COLUMN application_version INTEGER",
         "ALTER TABLE applications ADD COLUMN audit_grade VARCHAR(16)",
         "ALTER TABLE applications ADD COLUMN audit_grade_tier VARCHAR(32)",
-        "ALTER TABLE applications ADD COLUMN audited_by VARCHAR(2048)",
     ]

@@ -26,14 +26,13 @@ Dialect = Literal["redshift", "duckdb"]
 _LIST_TYPE: dict[str, str] = {"redshift": "SUPER", "duckdb": "VARCHAR[]"}
 _VARCHAR_LENGTH = {
     "application_id": 64,
-    "audited_by": 2048,
     "applicant_key": 64,
     "model_version": 128,
     "schema_version": 8,
     "audit_grade": 16,
 }
 # Columns schema 1.1 added: a table created earlier gets them (nullable) before its first 1.1 load.
-ADDED_IN_1_1 = ("application_version", "audit_grade", "audit_grade_tier", "audited_by")
+ADDED_IN_1_1 = ("application_version", "audit_grade", "audit_grade_tier")
 _SCALAR_TYPES: dict[type, str] = {
     bool: "BOOLEAN",
     int: "INTEGER",
