@@ -174,8 +174,14 @@ def open_application(application_id: str, auditor: SignedIn, request_id: str, be
         "assessment": _assessment_view(record.assessment) if record.assessment else None,
         "audit": audit.model_dump(mode="json", exclude_none=True, exclude={"schema_version"}) if audit else None,
         "viewed_by": auditor.auditor_id,
-        "grades": [{"grade": grade, "tier": tier.value} for grade, tier in bench.scale.tiers.items()],
+        "grades": [{"grade": grade, "tier": tier.value} for grade, tier in _grades_low_to_high(bench.scale)],
     }
+
+
+def _grades_low_to_high(scale: GradeScale) -> list[tuple[str, RiskTier]]:
+    """The scale's grades, low tier first (the page numbers them 1, 2, 3 … in this order)."""
+    order = list(RiskTier)
+    return sorted(scale.tiers.items(), key=lambda item: order.index(item[1]))
 
 
 def _awaits(record: ApplicationRecord) -> bool:
