@@ -181,7 +181,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         area = item.path.relative_to(ROOT / "tests").parts[0] if item.path.is_relative_to(ROOT / "tests") else ""
         if area == "terraform":
             item.add_marker(pytest.mark.terraform)
-        if area == "local" or LOCAL_ENV in fixtures:
+        if area in ("local", "browser") or LOCAL_ENV in fixtures:
             item.add_marker(pytest.mark.local_stack)
     if unlisted:
         raise pytest.UsageError(

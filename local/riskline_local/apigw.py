@@ -23,7 +23,7 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .httpfront import Front, Response
 from .lambda_runtime import LambdaRuntime
@@ -43,6 +43,13 @@ class Route:
     authorization: str  # NONE, AWS_IAM, COGNITO_USER_POOLS, CUSTOM
     pattern: re.Pattern[str]
     params: tuple[str, ...]
+    authorizer_id: str | None = None  # the method's authorizer (COGNITO_USER_POOLS)
+
+
+class TokenVerifier(Protocol):
+    """A Cognito user-pool authorizer: the token's claims as strings, or None for 401."""
+
+    def verify(self, authorization: str | None) -> dict[str, str] | None: ...
 
 
 def _compile(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
@@ -83,6 +90,7 @@ def load_routes(apigw: Any, rest_api_id: str) -> list[Route]:
                     authorization=str(detail.get("authorizationType") or "NONE"),
                     pattern=pattern,
                     params=params,
+                    authorizer_id=detail.get("authorizerId"),
                 )
             )
     # Literal segments beat parameters, parameters beat greedy paths, ANY comes last.
@@ -117,8 +125,10 @@ class ApiGatewayFront(Front):
         region: str = "us-east-1",
         credentials: LocalCredentials | None = None,
         port: int = 0,
+        authorizers: dict[str, TokenVerifier] | None = None,
     ) -> None:
         super().__init__(port)
+        self.authorizers = authorizers or {}
         self.runtime = runtime
         self.rest_api_id = rest_api_id
         self.stage = stage
@@ -157,6 +167,7 @@ class ApiGatewayFront(Front):
         if route.api_key_required and key_id is None:
             return _gateway_error(403, "Forbidden", "ForbiddenException")
         caller: dict[str, str | None] = {}
+        claims: dict[str, str] | None = None
         if route.authorization == "AWS_IAM":
             try:
                 signer = verify(method, path, query, headers, body, self.credentials, self.region)
@@ -169,10 +180,18 @@ class ApiGatewayFront(Front):
                 "accountId": self.account_id,
                 "user": signer.user_id,
             }
+        elif route.authorization == "COGNITO_USER_POOLS":
+            # As API Gateway's user-pool authorizer: no valid token, no call (401 before the function).
+            verifier = self.authorizers.get(route.authorizer_id or "")
+            claims = verifier.verify(headers.get("Authorization")) if verifier else None
+            if claims is None:
+                return _gateway_error(401, "Unauthorized", "UnauthorizedException")
         elif route.authorization not in ("NONE", ""):
             return _gateway_error(500, f"authorization type {route.authorization} is not emulated", "Unsupported")
         event = self._event(method, path, resource_path, query, headers, body, route, values, api_key, key_id)
         event["requestContext"]["identity"].update(caller)
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
         target = self.runtime.resolve(route.function)
         result = self.runtime.invoke(target, json.dumps(event))
         if result.function_error:

@@ -28,6 +28,7 @@ from .reconcile import Reconciliation, Snapshot, attach_ids, lake_prefix, read_s
 from .report import DemoSummary, run_analytics
 from .stack import ROOT, LocalStack, StackOptions
 from .terraform import TerraformMissing, terraform_binary
+from .workbench import summary_line as workbench_summary
 from .workload import build_workload
 
 
@@ -214,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
         mail_rows = sum(1 for s in sents if s.submission.channel.value == "mail")
         say(f"answered PENDING_SCORE at submission, scored later through SQS: {deferred} (+ {mail_rows} mail rows)")
         say("dead letters: " + ", ".join(f"{name}={depth}" for name, depth in dead_letters.items()))
+        say(workbench_summary(stack.workbench) + ("" if args.keep else " (until the stack stops; --keep keeps it)"))
         report = summary.write_html(args.out / "report.html")
         say(f"HTML report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
         say(f"stack logs: {stack.log_dir}")

@@ -29,10 +29,13 @@ from .lambda_api import LambdaInvokeFront
 from .lambda_runtime import LambdaRuntime
 from .procs import LOOPBACK, Child, free_port, port_open
 from .sagemaker_front import SageMakerFront
+from .signin import LocalSignIn
+from .signin import discover as discover_signins
 from .sqs_poller import SqsPoller
 from .stages import StageSpec, StageSupervisor
 from .stream_poller import StreamPoller
 from .terraform import EnvironmentRoot, LocalOutputs
+from .workbench import WorkbenchSite
 
 log = logging.getLogger("riskline.stack")
 
@@ -75,6 +78,8 @@ class LocalStack:
         self.outputs: LocalOutputs | None = None
         self.runtime: LambdaRuntime | None = None
         self.api: ApiGatewayFront | None = None
+        self.signins: dict[str, LocalSignIn] = {}
+        self.workbench: WorkbenchSite | None = None
         self.lambda_front: LambdaInvokeFront | None = None
         self.sagemaker: SageMakerFront | None = None
         self.stages: StageSupervisor | None = None
@@ -270,15 +275,26 @@ class LocalStack:
         else:  # one REST API in this account: take it and its only stage
             rest_api_id = apigw.get_rest_apis()["items"][0]["id"]
             stage = apigw.get_stages(restApiId=rest_api_id)["item"][0]["stageName"]
+        routes = load_routes(apigw, rest_api_id)
+        # The workbench routes' Cognito authorizer(s), each answered by a local sign-in (signin.py).
+        user_pool_authorizers = {r.authorizer_id for r in routes if r.authorization == "COGNITO_USER_POOLS"}
+        self.signins = discover_signins(
+            apigw, self.client("cognito-idp"), rest_api_id, {a for a in user_pool_authorizers if a}, REGION
+        )
         self.api = ApiGatewayFront(
             self.runtime,
             rest_api_id=rest_api_id,
             stage=stage,
-            routes=load_routes(apigw, rest_api_id),
+            routes=routes,
             api_keys=load_api_keys(apigw, rest_api_id, stage),
+            authorizers=dict(self.signins),
         )
         self.api.start()
         self._runtime_exit.callback(self.api.stop)
+        if self.signins:
+            self.workbench = WorkbenchSite(self.api, next(iter(self.signins.values())))
+            self.workbench.start()
+            self._runtime_exit.callback(self.workbench.stop)
 
         lam = _client("lambda", self.moto_url)
         ours = {names[role] for role in ("routing", "etl_queue")}

@@ -41,6 +41,11 @@ def main() -> int:
         print(f"SageMaker runtime: {sagemaker}  (AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME)")
         print(f"moto (every other service): {stack.moto_url}  (AWS_ENDPOINT_URL)")
         print(f"warehouse: {stack.warehouse_path}   logs: {stack.log_dir}")
+        if stack.workbench is not None:
+            print(f"auditors' workbench: {stack.workbench.url}/  (local sign-in, users for this run:)")
+            for user in stack.workbench.signin.users.values():
+                groups = ", ".join(user.groups) or "no group"
+                print(f"  {user.username:<8} password: {user.password}  ({groups})")
         print("Ctrl-C stops everything.", flush=True)
         stop.wait()
         print("stopping …", flush=True)

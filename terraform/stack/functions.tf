@@ -61,7 +61,7 @@ locals {
   api_environment = merge(local.ingestion_environment, {
     CHANNEL_API_KEY_IDS = jsonencode({ for channel, id in module.api.api_key_ids : id => channel })
     AUDIT_GRADE_SCALE   = jsonencode(var.audit_grade_scale)
-  })
+  }, local.workbench_environment)
 
   function_environment = {
     ingestion_api      = local.api_environment

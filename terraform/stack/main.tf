@@ -186,6 +186,7 @@ module "api" {
   manage_account_logging_role = var.manage_account_singletons
   log_retention_days          = var.log_retention_days
   logs_kms_key_arn            = module.logs_key.key_arn
+  workbench                   = local.workbench_enabled ? { user_pool_arn = module.workbench[0].user_pool_arn } : null
   tags                        = local.tags
 }
 

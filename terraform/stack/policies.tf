@@ -93,7 +93,7 @@ locals {
   }
 
   function_policies = {
-    ingestion_api      = jsonencode(local.ingestion_realtime_policy)
+    ingestion_api      = jsonencode(merge(local.ingestion_realtime_policy, { Statement = concat(local.ingestion_realtime_policy.Statement, local.workbench_statements) }))
     ingestion_lex      = jsonencode(local.ingestion_realtime_policy)
     ingestion_connect  = jsonencode(local.ingestion_realtime_policy)
     ingestion_mailroom = jsonencode(local.ingestion_mailroom_policy)

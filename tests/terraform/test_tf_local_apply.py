@@ -91,7 +91,10 @@ def test_resources_exist_in_moto(applied: Any, moto_endpoint: str) -> None:
 
     table = _client("dynamodb", moto_endpoint).describe_table(TableName=outputs["applications_table_name"])["Table"]
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["status-index"]
+    indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {"status-index", "review-queue-index"}
+    review = indexes["review-queue-index"]["Projection"]
+    assert (review["ProjectionType"], sorted(review["NonKeyAttributes"])) == ("INCLUDE", ["assessment", "channel"])
 
     secret = _client("secretsmanager", moto_endpoint).get_secret_value(SecretId=outputs["applicant_key_secret_arn"])
     assert len(secret["SecretString"]) == 64

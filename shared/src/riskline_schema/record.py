@@ -13,6 +13,7 @@ from .application import FINANCIAL_FIELDS, Applicant, Application, ApplicationId
 from .assessment import AuditDecision, AuditOutcome, ModelVersion, ReasonCode, RiskAssessment
 from .base import StrictModel, UtcDatetime
 from .enums import ApplicationStatus, Channel, DecisionHint, RiskTier
+from .review import REVIEW_ATTRIBUTES, review_attributes
 from .version import SCHEMA_VERSION, SchemaVersion
 
 MAX_AMENDMENTS = 20  # each superseded version stays on the item (≈2 KB each, far below DynamoDB's 400 KB)
@@ -58,12 +59,14 @@ class ApplicationRecord(StrictModel):
         doc["application_id"] = self.application.application_id
         doc["channel"] = self.application.channel.value
         doc["submitted_at"] = doc["application"]["submitted_at"]
+        doc.update(review_attributes(self, doc["submitted_at"]))
         return doc
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ApplicationRecord":
         """Inverse of `to_item` (accepts the Decimals boto3 and the stream deserialiser give)."""
-        doc = {k: v for k, v in item.items() if k not in ("application_id", "channel", "submitted_at")}
+        copied = ("application_id", "channel", "submitted_at", *REVIEW_ATTRIBUTES)
+        doc = {k: v for k, v in item.items() if k not in copied}
         return cls.model_validate_json(json.dumps(doc, default=_json_default))
 
 

@@ -16,6 +16,7 @@ provider "aws" {
     applicationautoscaling = var.aws_endpoint
     cloudtrail             = var.aws_endpoint
     cloudwatch             = var.aws_endpoint
+    cognitoidp             = var.aws_endpoint
     dynamodb               = var.aws_endpoint
     ec2                    = var.aws_endpoint
     ecr                    = var.aws_endpoint
@@ -72,6 +73,10 @@ module "riskline" {
   # Region-wide singletons (Glue catalog encryption, API Gateway logging role): moto does not
   # keep the catalog encryption settings.
   manage_account_singletons = false
+
+  # moto has no CloudFront response headers policy: the local stack serves the workbench page
+  # itself (`make up`), with the same content-security policy, in front of the same API routes.
+  workbench = { site = false }
 
   # Throw-away: destroy removes everything at once.
   deletion_protection = false

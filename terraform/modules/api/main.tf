@@ -138,6 +138,7 @@ resource "aws_api_gateway_deployment" "this" {
       var.function_invoke_arn,
       [for m in aws_api_gateway_method.this : m.id],
       [for i in aws_api_gateway_integration.this : i.id],
+      local.workbench_redeployment,
     ]))
   }
 
@@ -145,7 +146,7 @@ resource "aws_api_gateway_deployment" "this" {
     create_before_destroy = true
   }
 
-  depends_on = [aws_api_gateway_integration.this]
+  depends_on = [aws_api_gateway_integration.this, aws_api_gateway_integration.workbench]
 }
 
 # ---------------------------------------------------------------- stage and logs

@@ -1,5 +1,6 @@
 # Key and index shapes are contracts (docs/CONTRACTS.md): application_id (S); GSI status-index
-# (status, submitted_at); stream NEW_AND_OLD_IMAGES; idempotency key id (S), TTL expiration.
+# (status, submitted_at); sparse GSI review-queue-index (review_queue, review_since); stream
+# NEW_AND_OLD_IMAGES; idempotency key id (S), TTL expiration.
 
 resource "aws_dynamodb_table" "this" {
   name                        = var.applications_table_name
@@ -29,6 +30,26 @@ resource "aws_dynamodb_table" "this" {
     hash_key        = "status"
     range_key       = "submitted_at"
     projection_type = "KEYS_ONLY"
+  }
+
+  attribute {
+    name = "review_queue"
+    type = "S"
+  }
+
+  attribute {
+    name = "review_since"
+    type = "S"
+  }
+
+  # The auditors' review queue: only items waiting for an auditor carry these attributes (sparse),
+  # one partition per channel, oldest first. Projects no applicant data.
+  global_secondary_index {
+    name               = "review-queue-index"
+    hash_key           = "review_queue"
+    range_key          = "review_since"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["channel", "assessment"]
   }
 
   point_in_time_recovery {

@@ -18,6 +18,11 @@ output "status_index_arn" {
   value       = "${aws_dynamodb_table.this.arn}/index/status-index"
 }
 
+output "review_queue_index_arn" {
+  description = "ARN of the review-queue-index GSI (the auditors' workbench queue)."
+  value       = "${aws_dynamodb_table.this.arn}/index/review-queue-index"
+}
+
 output "idempotency_table_name" {
   description = "Idempotency table name."
   value       = aws_dynamodb_table.idempotency.name

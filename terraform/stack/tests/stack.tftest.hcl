@@ -35,6 +35,12 @@ mock_provider "aws" {
   mock_resource "aws_api_gateway_rest_api" {
     defaults = { execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:mockapi" }
   }
+  mock_resource "aws_cognito_user_pool" {
+    defaults = { id = "eu-west-1_Mock12345", arn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Mock12345" }
+  }
+  mock_resource "aws_cloudfront_distribution" {
+    defaults = { arn = "arn:aws:cloudfront::123456789012:distribution/EMOCK0000000", domain_name = "d111111abcdef8.cloudfront.net" }
+  }
   mock_data "aws_secretsmanager_random_password" {
     defaults = { random_password = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
   }

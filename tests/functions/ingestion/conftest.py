@@ -149,6 +149,8 @@ def create_applications_table(dynamodb: Any) -> None:
             {"AttributeName": "application_id", "AttributeType": "S"},
             {"AttributeName": "status", "AttributeType": "S"},
             {"AttributeName": "submitted_at", "AttributeType": "S"},
+            {"AttributeName": "review_queue", "AttributeType": "S"},
+            {"AttributeName": "review_since", "AttributeType": "S"},
         ],
         KeySchema=[{"AttributeName": "application_id", "KeyType": "HASH"}],
         GlobalSecondaryIndexes=[
@@ -159,7 +161,15 @@ def create_applications_table(dynamodb: Any) -> None:
                     {"AttributeName": "submitted_at", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
+            },
+            {  # as terraform/modules/application_store declares it
+                "IndexName": "review-queue-index",
+                "KeySchema": [
+                    {"AttributeName": "review_queue", "KeyType": "HASH"},
+                    {"AttributeName": "review_since", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["channel", "assessment"]},
+            },
         ],
     )
 

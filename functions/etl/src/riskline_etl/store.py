@@ -8,6 +8,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import ValidationError
 
 from riskline_schema import ApplicationRecord, ApplicationStatus, RiskAssessment, describe_validation_error
+from riskline_schema.review import REVIEW_QUEUE, REVIEW_SINCE
 
 from .errors import ConfigurationError, UnreadableItem
 
@@ -80,14 +81,20 @@ class ApplicationsTable:
             values[":previous"] = stored.scored_at_raw
         else:
             condition = "attribute_not_exists(#assessment)"
+        # The review-queue index attributes follow the new assessment (to_item derives them).
+        sets = ["#status = :scored", "#assessment = :assessment", "#updated_at = :updated_at"]
+        names |= {"#review_queue": REVIEW_QUEUE, "#review_since": REVIEW_SINCE}
+        if REVIEW_QUEUE in item:
+            sets += ["#review_queue = :review_queue", "#review_since = :review_since"]
+            values |= {":review_queue": item[REVIEW_QUEUE], ":review_since": item[REVIEW_SINCE]}
+            remove = ""
+        else:
+            remove = " REMOVE #review_queue, #review_since"
         try:
             self._client.update_item(
                 TableName=self._name(),
                 Key={"application_id": {"S": record.application_id}},
-                UpdateExpression=(
-                    "SET #status = :scored, #assessment = :assessment, #updated_at = :updated_at "
-                    "ADD scoring_attempts :one"
-                ),
+                UpdateExpression=f"SET {', '.join(sets)} ADD scoring_attempts :one{remove}",
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues={key: _serializer.serialize(value) for key, value in values.items()},

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
-from . import payloads, service, wiring
+from . import payloads, service, wiring, workbench_api
 from .answers import BatchAnswer, SubmissionAnswer
 from .auditors import auditor_of
 from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
@@ -204,6 +204,9 @@ def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN
         extra={"outcome": decision.outcome.value, "graded": decision.grade is not None, "source": auditor.source},
     )
     return _json(200, decision.model_dump(mode="json", exclude_none=True))
+
+
+app.include_router(workbench_api.router, prefix="/workbench")
 
 
 @traced

@@ -22,6 +22,9 @@ class Settings:
     # API key id → the channel it belongs to (ids, never key values: nothing secret in the environment).
     channel_api_key_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     audit_grade_scale: GradeScale = field(default_factory=lambda: parse_scale(""))
+    # The auditors' workbench: its append-only access log table and the user-pool group it admits.
+    workbench_access_log_table: str = ""
+    workbench_auditor_group: str = "auditors"
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -61,4 +64,6 @@ def settings() -> Settings:
         scoring_timeout_ms=_positive_int("SCORING_TIMEOUT_MS", 2500),
         channel_api_key_ids=_key_channels("CHANNEL_API_KEY_IDS"),
         audit_grade_scale=parse_scale(os.environ.get("AUDIT_GRADE_SCALE", "")),
+        workbench_access_log_table=os.environ.get("WORKBENCH_ACCESS_LOG_TABLE", ""),
+        workbench_auditor_group=os.environ.get("WORKBENCH_AUDITOR_GROUP", "").strip() or "auditors",
     )

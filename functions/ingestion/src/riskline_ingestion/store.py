@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from riskline_schema import ApplicationRecord, AuditDecision
+from riskline_schema.review import REVIEW_QUEUE, REVIEW_SINCE
 
 from .errors import Conflict, StoreUnavailable
 
@@ -136,9 +137,18 @@ class ApplicationStore:
                 response = self._client.update_item(
                     TableName=self._table,
                     Key={"application_id": {"S": decision.application_id}},
-                    UpdateExpression="SET #audit = :audit, #audits = :audits, #updated_at = :now",
+                    # An audited application leaves the review queue (its sparse index attributes go).
+                    UpdateExpression=(
+                        "SET #audit = :audit, #audits = :audits, #updated_at = :now REMOVE #review_queue, #review_since"
+                    ),
                     ConditionExpression="#updated_at = :read",
-                    ExpressionAttributeNames={"#audit": "audit", "#audits": "audits", "#updated_at": "updated_at"},
+                    ExpressionAttributeNames={
+                        "#audit": "audit",
+                        "#audits": "audits",
+                        "#updated_at": "updated_at",
+                        "#review_queue": REVIEW_QUEUE,
+                        "#review_since": REVIEW_SINCE,
+                    },
                     ExpressionAttributeValues={
                         ":audit": serialize(documents[-1]),
                         ":audits": serialize(documents),
