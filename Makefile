@@ -175,6 +175,7 @@ LOCAL_PY          := PYTHONPATH=local $(PY)
 DEMO_APPLICATIONS ?= 2000
 DEMO_CONCURRENCY  ?= 4
 DEMO_FAULTS       ?= 0
+DEMO_DRIFT        ?= 0
 DEMO_SEED         ?= 2026
 BENCH_SECONDS     ?= 20
 BENCH_CONCURRENCY ?= 1 4 8
@@ -188,8 +189,8 @@ local-prereqs: $(VENV)/.installed package | build/model/model.tar.gz
 up: local-prereqs ## run the local stack in the foreground (moto, terraform apply, endpoint, Lambda runtime); Ctrl-C stops it
 	$(LOCAL_PY) -m riskline_local.up
 
-demo: local-prereqs ## replay DEMO_APPLICATIONS (2000) synthetic applications through every channel and reconcile (DEMO_FAULTS=1 injects faults)
-	DEMO_APPLICATIONS=$(DEMO_APPLICATIONS) DEMO_CONCURRENCY=$(DEMO_CONCURRENCY) DEMO_FAULTS=$(DEMO_FAULTS) \
+demo: local-prereqs ## replay DEMO_APPLICATIONS (2000) applications through every channel, reconcile, turn the learning loop once (DEMO_FAULTS=1 faults, DEMO_DRIFT=1 a shifted second wave)
+	DEMO_APPLICATIONS=$(DEMO_APPLICATIONS) DEMO_CONCURRENCY=$(DEMO_CONCURRENCY) DEMO_FAULTS=$(DEMO_FAULTS) DEMO_DRIFT=$(DEMO_DRIFT) \
 	  DEMO_SEED=$(DEMO_SEED) $(LOCAL_PY) -m riskline_local.demo
 
 bench-e2e: local-prereqs ## sustained load through the local API at a few concurrencies: app/s, API p50/p99, stream lag, endpoint p50

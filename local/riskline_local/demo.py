@@ -3,26 +3,34 @@
 Starts the local stack (moto + `terraform apply` of terraform/envs/local + the serving stages + the
 Lambda runtime), replays seeded synthetic applications through all five channels' native entry
 points, posts auditor decisions for a sample, waits for the stream to drain, prints the summary and
-writes an HTML report; the last line is the reconciliation counted from DynamoDB, the lake and the
-warehouse. Exit status 1 if anything was lost or duplicated, 2 if the stack could not start.
+writes an HTML report, then turns the learning loop once on the lake it just filled (training set,
+challenger, gate against the serving model, registry, drift report); the last line is the
+reconciliation counted from DynamoDB, the lake and the warehouse. Exit status 1 if anything was lost
+or duplicated, 2 if the stack could not start.
 
-Environment: DEMO_APPLICATIONS (2000), DEMO_CONCURRENCY (4), DEMO_FAULTS (0/1), DEMO_SEED (2026).
+Environment: DEMO_APPLICATIONS (2000), DEMO_CONCURRENCY (4), DEMO_FAULTS (0/1), DEMO_SEED (2026),
+DEMO_DRIFT (0/1: a second wave of DEMO_APPLICATIONS/2 from a shifted population, which the loop's
+drift report must flag).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from .drift_wave import shifted_wave
 from .driver import Driver, Sent
 from .faults import FaultInjector
+from .loop_turn import demo_loop_turn
 from .procs import wait_until
 from .reconcile import Reconciliation, Snapshot, attach_ids, lake_prefix, read_stores, reconcile
 from .report import DemoSummary, run_analytics
@@ -43,6 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=_env_int("DEMO_CONCURRENCY", 4))
     parser.add_argument("--faults", action="store_true", default=os.environ.get("DEMO_FAULTS", "0") not in ("", "0"))
     parser.add_argument("--seed", type=int, default=_env_int("DEMO_SEED", 2026))
+    parser.add_argument("--drift", action="store_true", default=os.environ.get("DEMO_DRIFT", "0") not in ("", "0"))
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "demo")
     parser.add_argument("--drain-timeout", type=float, default=None, help="seconds to wait for the stores to settle")
     parser.add_argument("--keep", action="store_true", help="skip `terraform destroy` at the end")
@@ -174,6 +183,15 @@ def run(args: argparse.Namespace) -> int:
             say(f"replaying {len(workload)} applications over 5 channels, concurrency {args.concurrency}")
             send_started = time.monotonic()
             sents = driver.send(workload)
+            drift_since = None
+            if args.drift:
+                drift_since = datetime.now(UTC)
+                wave = [
+                    dataclasses.replace(s, index=len(workload) + s.index)
+                    for s in shifted_wave(max(1, args.applications // 2), args.seed + 1)
+                ]
+                say(f"drift: a second wave of {len(wave)} applications from a shifted population")
+                sents += driver.send(wave)
             send_s = time.monotonic() - send_started
             driver.collect_mail_ids(timeout=drain_timeout)
             audits = driver.post_audits(sents)
@@ -219,6 +237,8 @@ def run(args: argparse.Namespace) -> int:
         report = summary.write_html(args.out / "report.html")
         say(f"HTML report: {report.relative_to(ROOT) if report.is_relative_to(ROOT) else report}")
         say(f"stack logs: {stack.log_dir}")
+        say("")
+        demo_loop_turn(stack, out_dir=args.out / "loop", say=say, drift_since=drift_since)
         if not args.keep:
             say("terraform destroy …")
     say(result.line)

@@ -110,6 +110,7 @@ class Driver:
         self.s3 = stack.client("s3")
         self.on_progress = on_progress
         self.mail_files: list[tuple[str, list[Sent]]] = []
+        self._mail_files_started = 0
         self._sse = sse_arguments(self.s3, self.outputs["lake_bucket_name"])
         self._auditors: list[Signer] = []
 
@@ -190,7 +191,7 @@ class Driver:
         sents = [Sent(s) for s in workload]
         progress = Progress(total=len(sents))
         mail_batch: list[Sent] = []
-        file_number = 0
+        file_number = self._mail_files_started  # a later wave's files never reuse an earlier one's name
 
         def watch() -> None:
             last = -1.0
@@ -220,6 +221,7 @@ class Driver:
                 if mail_batch:
                     file_number += 1
                     pool.submit(self._mail_task, mail_batch, file_number, progress)
+                self._mail_files_started = file_number
         finally:
             if bar:
                 bar.__exit__(None, None, None)

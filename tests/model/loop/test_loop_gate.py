@@ -94,6 +94,13 @@ def test_only_the_margin_that_is_exceeded_fails() -> None:
     assert decide(comparison(challenger__auc=0.845), Margins(auc_drop=0.001)).failed == ["auc"]
 
 
+def test_a_challenger_that_empties_a_tier_the_champion_serves_is_rejected() -> None:
+    served = {"low": {"count": 60}, "medium": {"count": 30}, "high": {"count": 10}}
+    no_low = {"low": {"count": 0}, "medium": {"count": 90}, "high": {"count": 10}}
+    assert decide(comparison(champion__tiers=served, challenger__tiers=no_low)).failed == ["empty_tiers"]
+    assert decide(comparison(champion__tiers=served, challenger__tiers=served)).decision == "promote"
+
+
 def test_a_figure_that_cannot_be_computed_fails_its_check() -> None:
     assert decide(comparison(challenger__auc=math.nan)).failed == ["auc"]
 

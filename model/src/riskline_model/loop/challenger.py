@@ -27,6 +27,9 @@ def train_challenger(train_channel: Path, out_dir: Path, hyperparameters: dict[s
         "SM_OUTPUT_DATA_DIR": str(out_dir),
         "SM_INPUT_CONFIG_DIR": str(config),
         "SM_OUTPUT_DIR": str(out_dir),
+        # An empty tier on the training run's own small test split is judged by the gate on the
+        # holdout (check `empty_tiers`), so it must not stop the challenger from being trained.
+        "RISKLINE_ALLOW_EMPTY_TIERS": "1",
     }
     command = [sys.executable, "-m", "riskline_model.train"]
     for name, value in (hyperparameters or {}).items():

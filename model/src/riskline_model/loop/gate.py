@@ -96,6 +96,10 @@ def _at_most(name: str, champion: float | None, challenger: float, limit: float)
     return Check(name, f"must be <= {limit:.4f}", champion, challenger, limit, passed)
 
 
+def _empty_tiers(figures: dict[str, Any]) -> float:
+    return float(sum(1 for tier in figures["tiers"].values() if tier["count"] == 0))
+
+
 def decide(comparison: dict[str, Any], margins: Margins = Margins()) -> Verdict:
     champ, chall, moved = comparison["champion"], comparison["challenger"], comparison["stability"]
     checks = [
@@ -111,6 +115,11 @@ def decide(comparison: dict[str, Any], margins: Margins = Margins()) -> Verdict:
         _at_most("tier_change_share", None, moved["tier_change_share"], margins.max_tier_change_share),
         _at_most("tier_psi", None, moved["tier_psi"], margins.max_tier_psi),
     ]
+    if "tiers" in champ and "tiers" in chall:
+        # The challenger was allowed to train with an empty tier (its own test split is small); here,
+        # on the holdout, it may not leave empty a tier the champion serves.
+        empty_champion, empty_challenger = _empty_tiers(champ), _empty_tiers(chall)
+        checks.append(_at_most("empty_tiers", empty_champion, empty_challenger, empty_champion))
     if "fairness" in champ and "fairness" in chall:
         gap = champ["fairness"]["approval_rate_gap"]
         checks.append(
