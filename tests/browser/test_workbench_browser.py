@@ -139,13 +139,21 @@ def test_sign_in_open_decide_with_the_keyboard_and_find_the_label_everywhere(loc
     )
     assert "review_queue" not in item
 
+    # The lake and the warehouse name the author by its keyed hash (as they do the applicant).
+    from riskline_schema import auditor_key
+
+    secret = stack.client("secretsmanager").get_secret_value(SecretId=stack.outputs["applicant_key_secret_arn"])
+    key = secret["SecretString"].encode() if "SecretString" in secret else secret["SecretBinary"]
+    author = auditor_key(audit["auditor_id"]["S"], key)
+
     def labelled() -> bool:
         snapshot = read_stores(stack)
         lake, warehouse = snapshot.lake.get(first), snapshot.warehouse.get(first)
         return bool(
             lake and warehouse
-            and lake.audit_outcome == "reject" and lake.audited_at is not None
+            and lake.audit_outcome == "reject" and lake.audited_at is not None and lake.audited_by == author
             and warehouse.get("audit_outcome") == "reject" and warehouse.get("audited_at") is not None
+            and warehouse.get("audited_by") == author
         )  # fmt: skip
 
     wait_until(labelled, timeout=120, what="the decision in the lake and the warehouse")

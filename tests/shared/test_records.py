@@ -12,6 +12,7 @@ from riskline_schema import (
     ScoringError,
     ScoringResult,
     applicant_key,
+    auditor_key,
 )
 from riskline_schema.channels import application_from_submission
 
@@ -129,7 +130,9 @@ def test_a_graded_decision_reaches_the_lake_row_as_grade_and_tier():
     )  # fmt: skip
     row = LakeRecord.from_record(record, secret=b"lake-key")
     assert (row.audit_outcome.value, row.audit_grade, row.audit_grade_tier.value) == ("reject", "F", "high")
-    assert "jane" not in row.model_dump_json()  # who decided stays out of the lake
+    assert "jane" not in row.model_dump_json()  # who decided is in the lake only as a keyed hash
+    assert row.audited_by == auditor_key("arn:aws:iam::123456789012:user/jane", b"lake-key")
+    assert row.audited_by != auditor_key("arn:aws:iam::123456789012:user/jane", b"another-key")
 
 
 def test_a_grade_without_its_tier_is_refused():

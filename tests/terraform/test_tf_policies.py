@@ -183,3 +183,13 @@ def test_every_lambda_package_is_a_make_package_output(parsed: dict[Path, dict[s
         assert f"`{handler}`" in contracts, f"{role}: handler {handler} is not in docs/CONTRACTS.md"
         package = defaults[role]["package"]
         assert re.search(rf"`dist/{package}\.zip` \| [^|]+\| `{re.escape(handler)}`", contracts), (role, package)
+
+
+def test_the_lake_catalog_table_has_every_lake_record_column():
+    """Athena reads the lake through the Glue table: a LakeRecord field missing there is invisible to it."""
+    from riskline_schema import LakeRecord
+
+    doc = _load(TERRAFORM / "modules" / "data_lake" / "main.tf")
+    blocks = [block for block in _as_list(doc["locals"]) if "lake_columns" in block]
+    columns = {name for block in blocks for name, _ in block["lake_columns"]}
+    assert columns == set(LakeRecord.model_fields) - {"channel"}  # channel is the partition key

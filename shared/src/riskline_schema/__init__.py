@@ -34,7 +34,7 @@ from .enums import (
     RiskTier,
 )
 from .errors import FieldProblem, describe_validation_error
-from .record import MAX_AMENDMENTS, ApplicationRecord, LakeRecord, SupersededVersion, applicant_key
+from .record import MAX_AMENDMENTS, ApplicationRecord, LakeRecord, SupersededVersion, applicant_key, auditor_key
 from .version import SCHEMA_VERSION
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "TierProbabilities",
     "UtcDatetime",
     "applicant_key",
+    "auditor_key",
     "describe_validation_error",
     "new_application_id",
     "utc_now",

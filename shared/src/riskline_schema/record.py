@@ -86,8 +86,13 @@ def applicant_key(applicant: Applicant, secret: bytes) -> str:
     return hmac.new(secret, identity, hashlib.sha256).hexdigest()
 
 
+def auditor_key(auditor_id: str, secret: bytes) -> str:
+    """A keyed hash of who decided: per-auditor analytics in the lake without naming anyone."""
+    return hmac.new(secret, f"auditor|{auditor_id}".encode(), hashlib.sha256).hexdigest()
+
+
 class LakeRecord(FinancialFacts):
-    """One row of the data lake and the warehouse: no PII, only a keyed applicant hash."""
+    """One row of the data lake and the warehouse: no PII, only keyed hashes of applicant and auditor."""
 
     schema_version: SchemaVersion = SCHEMA_VERSION
     application_id: ApplicationId
@@ -106,6 +111,9 @@ class LakeRecord(FinancialFacts):
     audit_grade: str | None = Field(default=None, max_length=16, description="the auditor's grade as given")
     audit_grade_tier: RiskTier | None = Field(default=None, description="the tier that grade maps to")
     audited_at: UtcDatetime | None = None
+    audited_by: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="`auditor_key` of the decision's author"
+    )
     updated_at: UtcDatetime
 
     @classmethod
@@ -128,6 +136,7 @@ class LakeRecord(FinancialFacts):
             audit_grade=audit.grade if audit else None,
             audit_grade_tier=audit.grade_tier if audit else None,
             audited_at=audit.decided_at if audit else None,
+            audited_by=auditor_key(audit.auditor_id, secret) if audit and audit.auditor_id else None,
             updated_at=record.updated_at,
             **app.model_dump(include=set(FINANCIAL_FIELDS)),
         )

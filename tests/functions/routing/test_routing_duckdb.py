@@ -176,6 +176,7 @@ def test_a_graded_decision_lands_in_its_own_columns(warehouse, helpers):
         "high",
         1,
     )
+    assert row["audited_by"] == lake(record).audited_by and len(row["audited_by"]) == 64  # who decided, keyed
 
 
 def test_a_table_created_before_schema_1_1_gains_the_new_columns_on_the_next_load(warehouse, helpers):
@@ -197,4 +198,5 @@ def test_redshift_gets_the_same_added_columns_without_if_not_exists():
         "ALTER TABLE applications ADD COLUMN application_version INTEGER",
         "ALTER TABLE applications ADD COLUMN audit_grade VARCHAR(16)",
         "ALTER TABLE applications ADD COLUMN audit_grade_tier VARCHAR(32)",
+        "ALTER TABLE applications ADD COLUMN audited_by VARCHAR(64)",
     ]

@@ -30,9 +30,10 @@ _VARCHAR_LENGTH = {
     "model_version": 128,
     "schema_version": 8,
     "audit_grade": 16,
+    "audited_by": 64,
 }
 # Columns schema 1.1 added: a table created earlier gets them (nullable) before its first 1.1 load.
-ADDED_IN_1_1 = ("application_version", "audit_grade", "audit_grade_tier")
+ADDED_IN_1_1 = ("application_version", "audit_grade", "audit_grade_tier", "audited_by")
 _SCALAR_TYPES: dict[type, str] = {
     bool: "BOOLEAN",
     int: "INTEGER",
