@@ -179,6 +179,7 @@ async function openApplication(id) {
   if (location.hash !== `#/applications/${id}`) { location.hash = `#/applications/${id}`; return; }
   const view = await api(`/applications/${encodeURIComponent(id)}`);
   state.current = view;
+  $("app-note").value = "";
   const index = state.queue.findIndex((item) => item.application_id === id);
   state.next = index >= 0 && index + 1 < state.queue.length ? state.queue[index + 1].application_id : null;
   $("app-id").textContent = id;
@@ -240,7 +241,11 @@ function chooseGrade(digit) {
 async function decide(outcome) {
   if (!state.current || state.current.audit) return;
   const id = state.current.application_id;
-  const answer = await api(`/applications/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify(state.grade ? { outcome, grade: state.grade } : { outcome }) });
+  const body = { outcome };
+  if (state.grade) body.grade = state.grade;
+  const note = $("app-note").value.trim();
+  if (note) body.note = note;
+  const answer = await api(`/applications/${encodeURIComponent(id)}/decision`, { method: "POST", body: JSON.stringify(body) });
   state.queue = state.queue.filter((item) => item.application_id !== id);
   notice(`${id}: ${outcome} recorded as ${answer.decision.auditor_id}.`);
   const next = state.next && state.next !== id ? state.next : answer.next_application_id;
@@ -296,6 +301,7 @@ function onKey(event) {
     if (key === "a") decide("accept").catch(() => {});
     else if (key === "r") decide("reject").catch(() => {});
     else if (key === "n" && state.next) openApplication(state.next);
+    else if (key === "m") { event.preventDefault(); $("app-note").focus(); }
     else if (/^[1-9]$/.test(key) && chooseGrade(Number(key))) { /* grade chosen */ }
     else if (key === "q" || key === "Escape") location.hash = "#/queue";
     else return;
@@ -317,6 +323,7 @@ async function start() {
   $("next").addEventListener("click", () => { if (state.next) openApplication(state.next); });
   for (const id of ["accept", "reject"]) $(id).addEventListener("click", (e) => decide(e.currentTarget.dataset.outcome).catch(() => {}));
   document.addEventListener("keydown", onKey);
+  $("app-note").addEventListener("keydown", (event) => { if (event.key === "Escape") event.target.blur(); });
   window.addEventListener("hashchange", route);
   const hosted = state.config.signIn.kind === "cognito";
   $("signin-form").hidden = hosted;

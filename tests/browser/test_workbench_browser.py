@@ -122,6 +122,9 @@ def test_sign_in_open_decide_with_the_keyboard_and_find_the_label_everywhere(loc
     assert "Sample" in page.inner_text("#app-applicant")
     _screenshot(page, "workbench-application.png")
 
+    page.keyboard.press("m")  # the note field, then back to the keys with Escape
+    page.keyboard.type("Income does not cover the loan.")
+    page.keyboard.press("Escape")
     page.keyboard.press("r")
     # Polled from outside the page: the content-security policy forbids evaluating strings in it.
     expect(page.locator("#app-id")).to_have_text(second, timeout=30_000)
@@ -137,6 +140,7 @@ def test_sign_in_open_decide_with_the_keyboard_and_find_the_label_everywhere(loc
         "auditor",
         "cognito",
     )
+    assert audit["note"]["S"] == "Income does not cover the loan."
     assert "review_queue" not in item
 
     # The lake and the warehouse name the author by its keyed hash (as they do the applicant).

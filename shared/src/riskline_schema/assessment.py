@@ -62,6 +62,9 @@ AuditorId = Annotated[str, Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")]
 Principal = Annotated[str, Field(min_length=2, max_length=2048, pattern=r"^[\x21-\x7e]+$")]
 # An auditor's grade, in the vocabulary the deployment configures (three tiers, or letter grades A to G).
 AuditGrade = Annotated[str, Field(pattern=r"^[A-Za-z0-9+-]{1,16}$")]
+# The auditor's free-text note: kept with the decision in the table's audit history (encrypted), never
+# copied to the lake, the warehouse or a log line (it may quote the applicant).
+AuditNote = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class AuditRequest(StrictModel):
@@ -76,6 +79,7 @@ class AuditRequest(StrictModel):
     auditor_id: AuditorId | None = Field(default=None, description="offline label files only; refused by the API")
     decided_at: UtcDatetime = Field(default_factory=utc_now)
     reason_code: ReasonCode | None = None
+    note: AuditNote | None = Field(default=None, description="optional free text; never leaves the table")
 
 
 class AuditDecision(StrictModel):
@@ -95,6 +99,7 @@ class AuditDecision(StrictModel):
     decided_at: UtcDatetime
     recorded_at: UtcDatetime | None = Field(default=None, description="when the API stored it; absent in 1.0 records")
     reason_code: ReasonCode | None = None
+    note: AuditNote | None = None
 
     @model_validator(mode="after")
     def _grade_and_tier_together(self) -> Self:

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
 
 from riskline_ingestion import payloads, wiring
 from riskline_ingestion.reason_wording import ADVERSE_ACTION_WORDING
-from riskline_schema import ApplicationRecord, ApplicationStatus, Channel, RiskAssessment, RiskTier
+from riskline_schema import ApplicationRecord, ApplicationStatus, Channel, LakeRecord, RiskAssessment, RiskTier
 
 from .conftest import MODEL_VERSION, load_event
 
@@ -368,3 +369,23 @@ def test_a_graded_decision_keeps_its_grade_and_a_grade_outside_the_scale_is_422(
     assert (audit["grade"]["S"], audit["auditor_source"]["S"]) == ("medium", "cognito")
     _, view = call("GET", f"/workbench/applications/{application_id}")
     assert [g["grade"] for g in view["grades"]] == ["low", "medium", "high"]
+
+
+def test_a_decision_keeps_its_note_in_the_audit_history_only(call, bench):
+    application_id = seed(hours_ago=2)
+    note = "Income confirmed by phone; the employer letter is on file."
+
+    too_long, problem = call(
+        "POST", f"/workbench/applications/{application_id}/decision", body={"outcome": "accept", "note": "x" * 1001}
+    )
+    status, body = call(
+        "POST", f"/workbench/applications/{application_id}/decision", body={"outcome": "accept", "note": note}
+    )
+
+    assert (too_long, [p["field"] for p in problem["error"]["problems"]]) == (422, ["note"])
+    assert (status, body["decision"]["note"]) == (200, note)
+    item = bench.item(application_id)
+    assert item["audit"]["M"]["note"]["S"] == note
+    assert item["audits"]["L"][-1]["M"]["note"]["S"] == note
+    record = ApplicationRecord.from_item({k: TypeDeserializer().deserialize(v) for k, v in item.items()})
+    assert note not in LakeRecord.from_record(record, secret=b"k").model_dump_json()  # free text stays in the table

@@ -281,6 +281,7 @@ def record_audit(
         decided_at=request.decided_at,
         recorded_at=now,
         reason_code=request.reason_code,
+        note=request.note,
     )
     if store.append_audit(decision, now) is None:
         raise NotFound(f"no application with id {application_id}")

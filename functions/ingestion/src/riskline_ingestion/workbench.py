@@ -26,7 +26,7 @@ from riskline_schema import (
     describe_validation_error,
     utc_now,
 )
-from riskline_schema.assessment import AuditGrade
+from riskline_schema.assessment import AuditGrade, AuditNote
 
 from . import service
 from .access_log import AccessLog, LoggedDecision
@@ -57,6 +57,7 @@ class WorkbenchDecision(StrictModel):
 
     outcome: AuditOutcome
     grade: AuditGrade | None = None
+    note: AuditNote | None = None
 
 
 # -- the queue ---------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def parse_decision(body: dict[str, Any]) -> WorkbenchDecision:
 
 def decide(application_id: str, decision: WorkbenchDecision, auditor: SignedIn, bench: Workbench) -> dict[str, Any]:
     now = bench.clock()
-    request = AuditRequest(outcome=decision.outcome, grade=decision.grade, decided_at=now)
+    request = AuditRequest(outcome=decision.outcome, grade=decision.grade, note=decision.note, decided_at=now)
     recorded = service.record_audit(application_id, request, auditor.auditor, bench.scale, bench.store, now)
     record = bench.store.get(application_id)
     leaning = model_leaning(record.assessment if record else None)
