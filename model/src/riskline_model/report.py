@@ -14,17 +14,10 @@ from typing import Any
 import numpy as np
 
 from .grades import TIER_NAMES
+from .plots import reliability_lines, roc_curve
 
 BASELINE_TITLES = {"logistic_regression": "logistic regression", "xgboost_plain": "plain XGBoost"}
 TIER_COLOURS = ["#4caf50", "#ffb300", "#e53935"]
-
-
-def _roc(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(-score, kind="stable")
-    ys = y[order]
-    tpr = np.concatenate([[0.0], np.cumsum(ys) / max(ys.sum(), 1)])
-    fpr = np.concatenate([[0.0], np.cumsum(1 - ys) / max((1 - ys).sum(), 1)])
-    return fpr, tpr
 
 
 def _png(fig: Any) -> str:
@@ -67,10 +60,10 @@ def _plots(metrics: dict[str, Any], inputs: dict[str, Any]) -> dict[str, str]:
     if inputs["binary"]:
         p, y, true_p = inputs["p"].astype(np.float64), inputs["y"].astype(np.float64), inputs["true_p"]
         fig, ax = plt.subplots(figsize=(4.5, 4))
-        fpr, tpr = _roc(p, y)
+        fpr, tpr = roc_curve(p, y)
         ax.plot(fpr, tpr, label=f"model (AUC {metrics['auc']:.3f})")
         if true_p is not None:
-            fpr_b, tpr_b = _roc(true_p, y)
+            fpr_b, tpr_b = roc_curve(true_p, y)
             ax.plot(fpr_b, tpr_b, "--", label=f"Bayes-optimal (AUC {metrics['bayes_auc']:.3f})")
         ax.plot([0, 1], [0, 1], ":", color="grey")
         ax.set(xlabel="false positive rate", ylabel="true positive rate (rejects)", title="ROC")
@@ -103,19 +96,14 @@ def _plots(metrics: dict[str, Any], inputs: dict[str, Any]) -> dict[str, str]:
         }
     else:
         fig, ax = plt.subplots(figsize=(4.5, 4))
-        for colour, name in zip(TIER_COLOURS, TIER_NAMES, strict=True):
-            bins = metrics["model"]["reliability"][name]
-            ece = metrics["model"]["ece"][name]
-            ax.plot(
-                [b["predicted"] for b in bins],
-                [b["observed"] for b in bins],
-                "o-",
-                color=colour,
-                label=f"{name} (ECE {ece:.3f})",
-            )
-        ax.plot([0, 1], [0, 1], ":", color="grey")
-        ax.set(xlabel="mean predicted probability", ylabel="observed share", title="Per-tier reliability")
-        ax.legend(loc="upper left")
+        model = metrics["model"]
+        reliability_lines(
+            ax,
+            [(n, model["reliability"][n], model["ece"][n], c) for c, n in zip(TIER_COLOURS, TIER_NAMES, strict=True)],
+            xlabel="mean predicted probability",
+            ylabel="observed share",
+            title="Per-tier reliability",
+        )
         out["reliability"] = _png(fig)
         plt.close(fig)
 

@@ -6,18 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from ..plots import reliability_lines, roc_curve
 from .compare import TIER_NAMES
 from .gate import Verdict
 from .score import Scored
 from .svg import CHALLENGER, CHAMPION, PAGE, svg
-
-
-def _roc(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(-p, kind="stable")
-    ys = y[order]
-    tpr = np.concatenate([[0.0], np.cumsum(ys) / max(ys.sum(), 1)])
-    fpr = np.concatenate([[0.0], np.cumsum(1 - ys) / max((1 - ys).sum(), 1)])
-    return fpr, tpr
 
 
 def _plots(comparison: dict[str, Any], champion: Scored, challenger: Scored, y: np.ndarray) -> list[str]:
@@ -25,26 +18,20 @@ def _plots(comparison: dict[str, Any], champion: Scored, challenger: Scored, y: 
 
     def roc(ax: Any) -> None:
         for name, scored, colour in named:
-            fpr, tpr = _roc(scored.probability, y)
+            fpr, tpr = roc_curve(scored.probability, y)
             ax.plot(fpr, tpr, color=colour, label=f"{name} (AUC {comparison[name]['auc']:.3f})")
         ax.plot([0, 1], [0, 1], ":", color="grey")
         ax.set(xlabel="false positive rate", ylabel="true positive rate (rejects)", title="ROC on the holdout")
         ax.legend(loc="lower right")
 
     def calibration(ax: Any) -> None:
-        for name, _, colour in named:
-            bins = comparison[name]["calibration_bins"]
-            ece = comparison[name]["calibration_error"]
-            ax.plot(
-                [b["predicted"] for b in bins],
-                [b["observed"] for b in bins],
-                "o-",
-                color=colour,
-                label=f"{name} (ECE {ece:.3f})",
-            )
-        ax.plot([0, 1], [0, 1], ":", color="grey")
-        ax.set(xlabel="mean predicted reject probability", ylabel="observed reject rate", title="Calibration")
-        ax.legend(loc="upper left")
+        reliability_lines(
+            ax,
+            [(n, comparison[n]["calibration_bins"], comparison[n]["calibration_error"], c) for n, _, c in named],
+            xlabel="mean predicted reject probability",
+            ylabel="observed reject rate",
+            title="Calibration",
+        )
 
     def tiers(ax: Any) -> None:
         x = np.arange(len(TIER_NAMES))
