@@ -34,3 +34,11 @@ class StatementFailed(WarehouseError):
 
 class StatementTimeout(WarehouseError):
     """A warehouse statement did not finish before its deadline."""
+
+
+class LoadLogError(LakeWriteError):
+    """The batch's load-log marker could not be written: the batch is retried like a lake write."""
+
+
+class WatermarkConflict(RoutingError):
+    """Another loader run moved the watermark first (its conditional write won)."""

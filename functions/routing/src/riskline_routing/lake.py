@@ -108,11 +108,19 @@ def read_lake(
     `YYYY-MM-DD` strings.
     """
     s3 = s3 or _default_s3()
+    uris = [f"s3://{bucket}/{key}" for key in list_lake_objects(bucket, prefix, since, until, s3=s3)]
+    return {row.application_id: row for row in read_objects(uris, s3=s3)}
+
+
+def read_objects(uris: Iterable[str], *, s3: Any = None) -> list[LakeRecord]:
+    """The rows of these lake objects (`s3://bucket/key`), the latest per application_id."""
+    s3 = s3 or _default_s3()
     rows: list[LakeRecord] = []
-    for key in list_lake_objects(bucket, prefix, since, until, s3=s3):
+    for uri in uris:
+        bucket, key = uri.removeprefix("s3://").split("/", 1)
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
         rows.extend(LakeRecord.model_validate_json(line) for line in body.splitlines() if line.strip())
-    return {row.application_id: row for row in latest_per_application(rows)}
+    return latest_per_application(rows)
 
 
 def _default_s3() -> Any:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, fields
 from .errors import ConfigurationError
 
 BACKENDS = ("redshift", "duckdb")
+# stream: the stream handler upserts the warehouse per batch; scheduled: it logs each batch's lake
+# objects under LOAD_LOG_PREFIX and `riskline_routing.loader` loads them on a schedule.
+LOAD_MODES = ("stream", "scheduled")
 
 # Attribute → environment variable, so an error can name the variable the operator must set.
 _ENV_NAMES = {
@@ -18,6 +21,9 @@ _ENV_NAMES = {
     "redshift_database": "REDSHIFT_DATABASE",
     "redshift_copy_role_arn": "REDSHIFT_COPY_ROLE_ARN",
     "duckdb_path": "WAREHOUSE_DUCKDB_PATH",
+    "warehouse_load_mode": "WAREHOUSE_LOAD_MODE",
+    "load_log_prefix": "LOAD_LOG_PREFIX",
+    "loader_settle_seconds": "LOADER_SETTLE_SECONDS",
     # The redrive command's (the handler reads neither): the source of truth and the failure queue.
     "applications_table": "APPLICATIONS_TABLE",
     "failure_queue_url": "ROUTING_FAILURE_QUEUE_URL",
@@ -37,6 +43,9 @@ class Settings:
     redshift_database: str | None = None
     redshift_copy_role_arn: str | None = None
     duckdb_path: str | None = None
+    warehouse_load_mode: str = "stream"
+    load_log_prefix: str = "load-log"
+    loader_settle_seconds: int = 120
     applications_table: str | None = None
     failure_queue_url: str | None = None
 
@@ -46,9 +55,20 @@ class Settings:
         values = {f.name: env[_ENV_NAMES[f.name]] for f in fields(cls) if env.get(_ENV_NAMES[f.name])}
         if "lake_prefix" in values:
             values["lake_prefix"] = values["lake_prefix"].strip("/")
+        if "load_log_prefix" in values:
+            values["load_log_prefix"] = values["load_log_prefix"].strip("/")
+        if "loader_settle_seconds" in values:
+            raw = values["loader_settle_seconds"]
+            if not raw.isdigit():
+                raise ConfigurationError("LOADER_SETTLE_SECONDS must be a whole number of seconds")
+            values["loader_settle_seconds"] = int(raw)
         settings = cls(**values)
         if settings.warehouse_backend not in BACKENDS:
             raise ConfigurationError(f"WAREHOUSE_BACKEND must be one of {', '.join(BACKENDS)}")
+        if settings.warehouse_load_mode not in LOAD_MODES:
+            raise ConfigurationError(f"WAREHOUSE_LOAD_MODE must be one of {', '.join(LOAD_MODES)}")
+        if not settings.load_log_prefix or settings.load_log_prefix == settings.lake_prefix:
+            raise ConfigurationError("LOAD_LOG_PREFIX must be set and differ from LAKE_PREFIX")
         return settings
 
     def require(self, name: str) -> str:

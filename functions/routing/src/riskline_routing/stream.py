@@ -2,9 +2,10 @@
 
 Per record: NewImage → ApplicationRecord → PII-free LakeRecord; a record that cannot be
 converted is reported by its sequence number and the others go on (powertools BatchProcessor).
-Per batch: the good rows go to the lake, then to the warehouse. If either write fails, every
-record of the batch is reported failed so Lambda retries the batch; the retry rewrites the
-same lake objects and the upsert is idempotent, so nothing is lost or doubled.
+Per batch: the good rows go to the lake, then to the warehouse (or, with
+WAREHOUSE_LOAD_MODE=scheduled, to the load log that `riskline_routing.loader` drains). If either
+write fails, every record of the batch is reported failed so Lambda retries the batch; the retry
+rewrites the same lake objects and the upsert is idempotent, so nothing is lost or doubled.
 """
 
 from typing import Any
@@ -21,9 +22,9 @@ from .convert import lake_row
 from .errors import LakeWriteError, UnconvertibleRecord, WarehouseError
 from .keys import ApplicantKey
 from .lake import LakeWriter
+from .load_log import stream_target
 from .service import Persisted, Router
 from .settings import Settings
-from .warehouse import open_warehouse
 
 logger = Logger()
 tracer = Tracer()
@@ -33,9 +34,11 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 # Built once per container from the environment (AWS_ENDPOINT_URL_* redirect them locally).
 settings = Settings.from_env()
 applicant_key = ApplicantKey(boto3.client("secretsmanager"), settings.applicant_key_secret_arn)
+s3 = boto3.client("s3")
+# WAREHOUSE_LOAD_MODE: upsert the warehouse per batch, or log the batch for the scheduled loader.
 router = Router(
-    lake=LakeWriter(boto3.client("s3"), settings.lake_bucket, settings.lake_prefix),
-    warehouse=open_warehouse(settings),
+    lake=LakeWriter(s3, settings.lake_bucket, settings.lake_prefix),
+    warehouse=stream_target(settings, s3),
 )
 
 

@@ -20,6 +20,8 @@ INSERT_CHUNK = 200  # rows per INSERT statement
 
 
 class DuckDBWarehouse:
+    copies_from_lake = False
+
     def __init__(
         self,
         path: str | None,

@@ -18,9 +18,16 @@ class WarehouseLoad:
 
     rows: Sequence[LakeRecord]
     sources: Sequence[str] = field(default_factory=tuple)
+    # A COPY manifest listing `sources` (the scheduled loader writes one): Redshift then loads them
+    # all with one COPY in one transaction, however many there are.
+    manifest: str | None = None
 
 
 class Warehouse(Protocol):
+    # True when the adapter loads the lake objects itself (Redshift COPY): a caller need not read
+    # the rows. False when it inserts `rows` (DuckDB).
+    copies_from_lake: bool
+
     def upsert(self, load: WarehouseLoad) -> None:
         """Idempotently upsert: create the table if needed, then latest `updated_at` wins per application.
 

@@ -29,14 +29,16 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def copy_statement(source_uri: str, role_arn: str) -> str:
+def copy_statement(source_uri: str, role_arn: str, *, manifest: bool = False) -> str:
     return (
         f"COPY {ddl.LOAD_TABLE} FROM {_quote(source_uri)} IAM_ROLE {_quote(role_arn)} "
-        "FORMAT AS JSON 'auto' TIMEFORMAT 'auto'"
+        f"FORMAT AS JSON 'auto' TIMEFORMAT 'auto'{' MANIFEST' if manifest else ''}"
     )
 
 
 class RedshiftWarehouse:
+    copies_from_lake = True
+
     def __init__(
         self,
         client: Any,
@@ -66,16 +68,25 @@ class RedshiftWarehouse:
         ):
             if not value:
                 raise ConfigurationError(f"{name} is not set")
+        if load.manifest:
+            # The scheduled loader's path: every object of the run in one COPY, one transaction.
+            copy = copy_statement(load.manifest, self._role, manifest=True)  # type: ignore[arg-type]
+            self.run([*self._schema(), ddl.create_load_table(), copy, *ddl.upsert_statements()])
+            self._schema_applied = True
+            return
         sources = list(load.sources)
         # Each group is its own transaction; the MERGE is newer-wins, so groups commute.
         for start in range(0, len(sources), MAX_COPIES_PER_BATCH):
             group = sources[start : start + MAX_COPIES_PER_BATCH]
-            sqls = [] if self._schema_applied else [ddl.create_table("redshift")]
+            sqls = self._schema()
             sqls.append(ddl.create_load_table())
             sqls.extend(copy_statement(uri, self._role) for uri in group)  # type: ignore[arg-type]
             sqls.extend(ddl.upsert_statements())
             self.run(sqls)
             self._schema_applied = True
+
+    def _schema(self) -> list[str]:
+        return [] if self._schema_applied else [ddl.create_table("redshift")]
 
     def run(self, sqls: Sequence[str]) -> dict[str, Any]:
         """Submit the statements as one transaction and wait for them; returns the final description."""
