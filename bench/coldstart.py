@@ -43,16 +43,21 @@ print("boto3" in sys.modules, elapsed)
 """
 
 
+# Handlers deployed by their own terraform module under a role of their own, not in `function_names`.
+OWN_ROLES = {"riskline_routing.loader.handler": "warehouse_loader"}
+
+
 def role_names(handlers: list[tuple[str, str, str]]) -> dict[str, str]:
     """handler -> role: `<fn>_<module>` where a zip has several handlers, else `<fn>` (CONTRACTS outputs)."""
     per_fn: dict[str, list[str]] = {}
     for fn, _role, handler in handlers:
-        per_fn.setdefault(fn, []).append(handler)
+        if handler not in OWN_ROLES:
+            per_fn.setdefault(fn, []).append(handler)
     return {
         handler: fn if len(listed) == 1 else f"{fn}_{handler.rsplit('.', 2)[-2]}"
         for fn, listed in per_fn.items()
         for handler in listed
-    }
+    } | {handler: OWN_ROLES[handler] for _fn, _role, handler in handlers if handler in OWN_ROLES}
 
 
 def _timed(code: str, task: Path, runtime: Path, env: dict[str, str]) -> tuple[float, bool]:

@@ -80,3 +80,8 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the whole flow."
   value       = module.riskline.dashboard_name
 }
+
+output "warehouse_loader" {
+  description = "The scheduled warehouse loader: function_name, schedule_arn, interval_minutes, settle_seconds, load_log_prefix, failed_load_alarm, load_lag_alarm, lag_alarm_seconds (null in stream mode)."
+  value       = module.riskline.warehouse_loader
+}

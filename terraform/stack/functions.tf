@@ -45,15 +45,9 @@ locals {
       LAKE_BUCKET              = module.data_lake.bucket_name
       LAKE_PREFIX              = module.data_lake.lake_prefix
       APPLICANT_KEY_SECRET_ARN = module.data_lake.applicant_key_secret_arn
-      WAREHOUSE_BACKEND        = var.enable_warehouse ? "redshift" : "duckdb"
     },
-    var.enable_warehouse ? {
-      REDSHIFT_WORKGROUP     = module.warehouse[0].workgroup_name
-      REDSHIFT_DATABASE      = module.warehouse[0].database_name
-      REDSHIFT_COPY_ROLE_ARN = module.warehouse[0].load_role_arn
-      } : {
-      WAREHOUSE_DUCKDB_PATH = var.warehouse_duckdb_path
-    },
+    local.warehouse_environment,
+    local.routing_load_environment,
   )
 
   # The API function learns which channel each API key belongs to (key ids only: nothing secret),

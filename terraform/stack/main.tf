@@ -138,7 +138,9 @@ module "warehouse" {
   lake_bucket_arn    = module.data_lake.bucket_arn
   lake_prefix        = module.data_lake.lake_prefix
   lake_kms_key_arn   = module.data_key.key_arn
-  tags               = local.tags
+  # The scheduled loader's COPY manifests, beside the lake rows.
+  manifest_prefix = local.warehouse_scheduled ? "${local.load_log_prefix}/manifests" : null
+  tags            = local.tags
 }
 
 # ---------------------------------------------------------------- model endpoint

@@ -76,6 +76,7 @@ locals {
         { Sid = "FailedBatches", Effect = "Allow", Action = ["sqs:SendMessage"], Resource = [module.messaging.routing_failure_queue_arn] },
         local.statements.data_key,
       ],
+      local.routing_load_log_statements,
       [for s in [
         { Sid = "WarehouseStatements", Effect = "Allow", Action = ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], Resource = [local.workgroup_arn] },
         { Sid = "WarehouseCredentials", Effect = "Allow", Action = ["redshift-serverless:GetCredentials"], Resource = [local.workgroup_arn] },

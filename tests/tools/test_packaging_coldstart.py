@@ -17,6 +17,7 @@ def test_roles_match_the_terraform_function_names_output():
     assert roles["riskline_ingestion.api.handler"] == "ingestion_api"
     assert roles["riskline_ingestion.mailroom.handler"] == "ingestion_mailroom"
     assert roles["riskline_routing.stream.handler"] == "routing"
+    assert roles["riskline_routing.loader.handler"] == "warehouse_loader"
 
 
 def test_lambda_environment_sets_every_contract_variable_but_no_endpoint_override():

@@ -24,7 +24,9 @@ module "riskline" {
   endpoint_autoscaling = { enabled = true, min_capacity = 1, max_capacity = 2 }
   endpoint_deployment  = { traffic_routing = "ALL_AT_ONCE", wait_seconds = 120, termination_wait = 120 }
   warehouse_capacity   = { base = 8, max = 16 }
-  interface_endpoints  = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager"]
+  # dev: one load an hour (lake → warehouse lag ≤ 60 min + 2 min settle + the load).
+  warehouse_load      = { mode = "scheduled", interval_minutes = 60 }
+  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager"]
 
   log_retention_days       = 14
   audit_log_retention_days = 90

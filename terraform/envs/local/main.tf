@@ -66,7 +66,9 @@ module "riskline" {
   enable_saved_queries  = false
   enable_warehouse      = false
   warehouse_duckdb_path = var.warehouse_duckdb_path
-  endpoint_autoscaling  = { enabled = false }
+  # A load a minute, settling 2 s; the demo also runs one load itself before it reconciles.
+  warehouse_load       = { mode = "scheduled", interval_minutes = 1, settle_seconds = 2 }
+  endpoint_autoscaling = { enabled = false }
   # moto's instance-type list stops at the c5 generation.
   endpoint_variant = { type = "instance", instance_type = "ml.c5.large", initial_instance_count = 1 }
 

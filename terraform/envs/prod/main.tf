@@ -24,7 +24,9 @@ module "riskline" {
   endpoint_autoscaling = { enabled = true, min_capacity = 2, max_capacity = 8 }
   endpoint_deployment  = { traffic_routing = "CANARY", step_percent = 10, wait_seconds = 600, termination_wait = 900 }
   warehouse_capacity   = { base = 8, max = 64 }
-  interface_endpoints  = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager"]
+  # prod: a load every 15 min (lake → warehouse lag ≤ 15 min + 2 min settle + the load ≈ 18 min).
+  warehouse_load      = { mode = "scheduled", interval_minutes = 15 }
+  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager"]
 
   log_retention_days       = 90
   audit_log_retention_days = 731

@@ -34,7 +34,7 @@ data "aws_iam_policy_document" "load" {
   statement {
     sid       = "ReadLakeRecords"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/${var.lake_prefix}/*"]
+    resources = concat(["${var.lake_bucket_arn}/${var.lake_prefix}/*"], var.manifest_prefix == null ? [] : ["${var.lake_bucket_arn}/${var.manifest_prefix}/*"])
   }
 
   statement {

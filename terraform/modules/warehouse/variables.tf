@@ -98,6 +98,17 @@ variable "lake_prefix" {
   default     = "applications"
 }
 
+variable "manifest_prefix" {
+  description = "Prefix of the COPY manifests the load role may also read (the scheduled loader's; null: none)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.manifest_prefix == null || can(regex("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", var.manifest_prefix))
+    error_message = "manifest_prefix must be null or a key prefix without leading or trailing slashes."
+  }
+}
+
 variable "lake_kms_key_arn" {
   description = "Key of the lake objects (the load role decrypts with it)."
   type        = string

@@ -225,10 +225,10 @@ run "names_wiring_and_policies" {
     error_message = "The mail room must not invoke the scorer."
   }
 
-  # Routing writes only under the lake prefix and never writes the table.
+  # Routing writes only under the lake prefix and the load log's markers, and never writes the table.
   assert {
-    condition     = [for s in jsondecode(local.function_policies.routing).Statement : s.Resource if contains(s.Action, "s3:PutObject")] == [["arn:aws:s3:::mock-bucket/applications/*"]]
-    error_message = "Routing may write only under the lake prefix."
+    condition     = [for s in jsondecode(local.function_policies.routing).Statement : s.Resource if contains(s.Action, "s3:PutObject")] == [["arn:aws:s3:::mock-bucket/applications/*"], ["arn:aws:s3:::mock-bucket/load-log/markers/*"]]
+    error_message = "Routing may write only under the lake prefix and the load-log markers."
   }
 
   assert {
@@ -250,6 +250,53 @@ run "names_wiring_and_policies" {
     ]]))
     error_message = "A \"*\" resource is only allowed for calls without resource-level permissions."
   }
+}
+
+run "scheduled_loads_by_default_the_loader_reaches_the_same_warehouse" {
+  command = apply
+
+  assert {
+    condition     = local.function_environment.routing.WAREHOUSE_LOAD_MODE == "scheduled" && local.function_environment.routing.LOAD_LOG_PREFIX == "load-log"
+    error_message = "The stream handler logs batches for the scheduled loader by default."
+  }
+
+  assert {
+    condition     = output.warehouse_loader.interval_minutes == 15 && output.warehouse_loader.function_name == "riskline-dev-warehouse-loader" && output.warehouse_loader.lag_alarm_seconds == 1920
+    error_message = "A loader every 15 minutes, alarmed past one missed run."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.warehouse_loader[0].function_policy_json).Statement : s.Resource if s.Sid == "WarehouseStatements"] == [[module.warehouse[0].workgroup_arn]] && local.function_environment.routing.WAREHOUSE_BACKEND == "redshift"
+    error_message = "The loader runs its statements on the stack's workgroup, the one routing targets."
+  }
+}
+
+run "stream_mode_upserts_per_batch_and_deploys_no_loader" {
+  command = plan
+
+  variables {
+    warehouse_load = { mode = "stream" }
+  }
+
+  assert {
+    condition     = local.function_environment.routing.WAREHOUSE_LOAD_MODE == "stream" && length(module.warehouse_loader) == 0
+    error_message = "Stream mode: no loader, the handler upserts per batch."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(local.function_policies.routing).Statement : s.Resource if contains(s.Action, "s3:PutObject")] == [["arn:aws:s3:::mock-bucket/applications/*"]]
+    error_message = "Stream mode: routing writes no load-log markers."
+  }
+}
+
+run "an_unknown_load_mode_is_refused" {
+  command = plan
+
+  variables {
+    warehouse_load = { mode = "hourly" }
+  }
+
+  expect_failures = [var.warehouse_load]
 }
 
 run "warehouse_off_switches_routing_to_duckdb" {

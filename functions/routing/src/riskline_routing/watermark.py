@@ -35,10 +35,12 @@ class WatermarkStore:
         self._s3, self._bucket, self._key = s3, bucket, watermark_key(load_log_prefix)
 
     def read(self) -> Watermark:
-        try:
-            got = self._s3.get_object(Bucket=self._bucket, Key=self._key)
-        except self._s3.exceptions.NoSuchKey:
+        # Listed first: with s3:ListBucket granted for the load-log prefix only, a GetObject of a
+        # missing key answers 403, not 404, so absence is told by the listing.
+        listed = self._s3.list_objects_v2(Bucket=self._bucket, Prefix=self._key, MaxKeys=1).get("Contents", [])
+        if not any(obj["Key"] == self._key for obj in listed):
             return Watermark(last_marker=None, etag=None)
+        got = self._s3.get_object(Bucket=self._bucket, Key=self._key)
         body = json.loads(got["Body"].read())
         return Watermark(last_marker=body.get("last_marker"), etag=got["ETag"])
 
