@@ -157,6 +157,15 @@ redrive-routing: $(VENV)/.installed ## rebuild lake + warehouse rows from Dynamo
 	elif [ -n "$(SINCE)" -a -n "$(UNTIL)" ]; then $(PY) -m riskline_routing.redrive --since $(SINCE) --until $(UNTIL); \
 	else echo 'usage: make redrive-routing IDS="id …" | FROM_QUEUE=1 | SINCE=2026-12-01T00:00Z UNTIL=2026-12-02T00:00Z'; exit 2; fi
 
+.PHONY: load-warehouse bench-warehouse
+
+# Environment as for replay, plus LOAD_LOG_PREFIX and LOADER_SETTLE_SECONDS (the loader function's).
+load-warehouse: $(VENV)/.installed ## one scheduled warehouse load now: every load-log marker since the watermark, one transaction
+	$(PY) -m riskline_routing.loader
+
+bench-warehouse: $(VENV)/.installed ## warehouse loads/month and $ at 10k/1M/10M apps per load mode; one scheduled load vs per-batch upserts, timed in one run
+	$(PY) bench/warehouse_loads.py
+
 # ---- Terraform ---------------------------------------------------------------------------------
 # Terraform checks (tests/terraform/, pytest driving the terraform binary, checkov and python-hcl2).
 

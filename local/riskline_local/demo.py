@@ -100,6 +100,8 @@ def wait_for_drain(
         idle = stack.pollers_idle()
         if idle and not result.settled and queue_depths(stack)["routing_failure_queue"]:
             redrive_failed_batches(stack, say)
+        if idle and not result.settled:
+            load_warehouse(stack, say)  # the scheduled loader's run, without waiting for its schedule
         return result.settled and idle
 
     try:
@@ -132,6 +134,18 @@ def redrive_failed_batches(stack: LocalStack, say: Callable[[str], None]) -> Non
         sqs=stack.client("sqs"),
     )
     say(f"  routing failure queue not empty: {redrive.from_queue(outputs['routing_failure_queue_url']).line()}")
+
+
+def load_warehouse(stack: LocalStack, say: Callable[[str], None]) -> None:
+    """Run the scheduled warehouse loader once through the local Lambda runtime and wait for it (it
+    loads only markers older than its settle delay, 2 s locally; stream mode deploys no loader)."""
+    assert stack.outputs is not None and stack.runtime is not None
+    loader = (stack.outputs.get("warehouse_loader") or {}).get("function_name")
+    if loader:
+        result = stack.runtime.invoke(stack.runtime.resolve(loader, "live"), '{"source": "riskline.demo"}')
+        answer = result.payload.decode()
+        if result.function_error or '"loaded"' in answer:
+            say(f"  warehouse load: {'failed ' if result.function_error else ''}{answer[:200]}")
 
 
 def queue_depths(stack: LocalStack) -> dict[str, int]:
