@@ -80,6 +80,8 @@ def _contract_placeholders(contracts: Path = ROOT / "docs" / "CONTRACTS.md") -> 
         "ENDPOINT_TIMEOUT_MS": "1500",
         "ENDPOINT_MAX_ATTEMPTS": "3",
         "LAKE_PREFIX": "applications",
+        "WAREHOUSE_LOAD_MODE": "scheduled",
+        "LOADER_SETTLE_SECONDS": "120",
     }
     values: dict[str, str] = {}
     in_env_table = False
