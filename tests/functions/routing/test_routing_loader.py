@@ -360,3 +360,29 @@ def test_make_load_warehouse_runs_one_load_and_prints_its_report(scheduled, load
     assert loader_handler.main([]) == 0
 
     assert capsys.readouterr().out.startswith("warehouse load: loaded markers=1 objects=1 ")
+
+
+def test_replay_upserts_the_warehouse_directly_in_scheduled_mode(
+    scheduled, context, helpers, monkeypatch, routing_env, capsys
+):
+    from riskline_routing.replay import main as replay_main
+
+    send(scheduled, context, helpers, "app-rp-0001", "app-rp-0002")
+    marker_count = len(markers())
+
+    day = helpers.NOW.date().isoformat()
+    assert replay_main(["--since", day, "--until", day]) == 0  # WAREHOUSE_LOAD_MODE=scheduled is set
+
+    rows = DuckDBWarehouse(routing_env["WAREHOUSE_DUCKDB_PATH"]).fetch_rows()
+    assert sorted(row["application_id"] for row in rows) == ["app-rp-0001", "app-rp-0002"]
+    assert len(markers()) == marker_count  # nothing logged for the loader: the warehouse has the rows
+
+
+def test_a_marker_that_cannot_be_written_fails_the_batch_so_lambda_retries_it(scheduled, context, helpers, clock):
+    records = [helpers.stream_record(n, "INSERT", helpers.pending(f"app-m-{n:04d}")) for n in (1, 2)]
+    scheduled.router.warehouse = LoadLog(boto3.client("s3"), "no-such-bucket", LOG, clock=clock)
+
+    response = scheduled.handler(helpers.event(*records), context)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": helpers.sequence_of(r)} for r in records]}
+    assert len(helpers.lake_objects()) == 1 and markers() == []
