@@ -386,3 +386,12 @@ def test_a_marker_that_cannot_be_written_fails_the_batch_so_lambda_retries_it(sc
 
     assert response == {"batchItemFailures": [{"itemIdentifier": helpers.sequence_of(r)} for r in records]}
     assert len(helpers.lake_objects()) == 1 and markers() == []
+
+
+def test_the_loader_waits_longer_for_its_one_transaction_than_a_per_batch_upsert(routing_env):
+    from riskline_routing import loader as module
+    from riskline_routing.warehouse import open_warehouse
+
+    settings = Settings.from_env(routing_env | {"WAREHOUSE_BACKEND": "redshift"})
+    assert open_warehouse(settings, redshift_client=object())._timeout_s == 60.0
+    assert open_warehouse(settings, redshift_client=object(), timeout_s=module.LOAD_TIMEOUT_S)._timeout_s == 240.0

@@ -22,13 +22,18 @@ from .scheduled_load import LoadReport, Pending, WarehouseLoader
 from .settings import Settings
 from .warehouse import Warehouse, open_warehouse
 
+LOAD_TIMEOUT_S = 240.0
+
 logger = Logger()
 metrics = Metrics()
 
 # Built once per container; nothing here needs more than a region (AWS_ENDPOINT_URL_* redirect it locally).
 settings = Settings.from_env()
 s3 = boto3.client("s3")
-warehouse = open_warehouse(settings)  # the warehouse itself: the load log is what this run drains
+# The warehouse itself (the load log is what this run drains). One scheduled load may COPY a
+# whole interval's objects into a workgroup that is just resuming: it may wait longer than a
+# per-batch upsert does, within the function's 300 s.
+warehouse = open_warehouse(settings, timeout_s=LOAD_TIMEOUT_S)
 
 
 def build(config: Settings, *, s3_client: Any, target: Warehouse) -> WarehouseLoader:

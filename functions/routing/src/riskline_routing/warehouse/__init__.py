@@ -8,7 +8,8 @@ from .port import Warehouse, WarehouseLoad
 __all__ = ["Warehouse", "WarehouseLoad", "open_warehouse"]
 
 
-def open_warehouse(settings: Settings, *, redshift_client: Any = None) -> Warehouse:
+def open_warehouse(settings: Settings, *, redshift_client: Any = None, timeout_s: float = 60.0) -> Warehouse:
+    """The configured adapter; `timeout_s` bounds the wait for one Redshift transaction."""
     if settings.warehouse_backend == "duckdb":
         from .duckdb import DuckDBWarehouse
 
@@ -24,4 +25,5 @@ def open_warehouse(settings: Settings, *, redshift_client: Any = None) -> Wareho
         workgroup=settings.redshift_workgroup,
         database=settings.redshift_database,
         copy_role_arn=settings.redshift_copy_role_arn,
+        timeout_s=timeout_s,
     )
