@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from riskline_model.data.generator import generate
+from riskline_model.explain import TreeTable
 from riskline_model.serving.preprocess import Preprocessor
 from riskline_model.serving.protocol import BadRequest, accepted, media_type
 from riskline_model.serving.xgboost import Scorer, parse_csv
@@ -51,7 +52,7 @@ def test_tier_and_hint_follow_the_saved_thresholds(scorer, pre, inputs):
 
 def test_reason_codes_are_the_features_pushing_hardest_toward_reject(scorer, pre, inputs):
     x = pre.features(inputs[:20])
-    contrib = scorer.trees.contributions(x)
+    contrib = TreeTable(scorer.booster).contributions(x)  # the reference explain path
     for row, p in zip(contrib, scorer.predict(x), strict=True):
         strongest = scorer.codes[int(np.argmax(row))]
         if row.max() > 0:
