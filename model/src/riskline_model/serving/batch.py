@@ -2,9 +2,10 @@
 
 Runs the two stages' own code in one process, chunk by chunk (the same path a SageMaker batch
 transform takes through the endpoint's containers, without the HTTP hops). Each output line is
-the stage-2 prediction plus the input's `application_id`; the predictor walks each chunk on every CPU. A line that is not a valid ModelInput
-does not stop the file: the good lines are scored, and each bad one's line number and reason go
-to the errors file (JSON Lines `{"line": N, "error": "..."}`, by default OUT + `.errors.jsonl`).
+the stage-2 prediction plus the input's `application_id`; the predictor walks each chunk on every
+CPU. A line that is not a valid ModelInput does not stop the file: the good lines are scored, and
+each bad one's line number and reason go to the errors file (JSON Lines `{"line": N, "error":
+"..."}`, by default OUT + `.errors.jsonl`).
 """
 
 import json
