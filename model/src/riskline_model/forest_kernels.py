@@ -7,7 +7,7 @@ summed level by level at the end: the order the numpy reference (`explain.TreeTa
 so the contributions are the reference's to the bit too. Rows are split into chunks over threads
 (`prange`); each chunk reuses its own accumulators.
 
-`top_reasons` is `explain.top_reasons` over code ids: the six largest contributions (ties: lower
+`top_reasons_*` is `explain.top_reasons` over code ids: the six largest contributions (ties: lower
 feature first), the first three distinct positive codes among them.
 """
 
@@ -85,13 +85,12 @@ def walk_parallel(x, start, depth, column, feature, threshold, default_left, lea
 
 
 @njit(cache=True, nogil=True)
-def top_reasons(contrib, code_of, k):
-    """(rows, k) code ids, strongest first, -1 where fewer than k features pushed positively."""
-    n, n_features = contrib.shape
+def _top_rows(contrib, code_of, lo, hi, out):
+    n_features = contrib.shape[1]
+    k = out.shape[1]
     window = min(2 * k, n_features)
-    out = np.full((n, k), -1, dtype=np.int64)
     taken = np.zeros(n_features, dtype=np.bool_)
-    for r in range(n):
+    for r in range(lo, hi):
         taken[:] = False
         picked = 0
         for _ in range(window):
@@ -110,4 +109,17 @@ def top_reasons(contrib, code_of, k):
             if not seen:
                 out[r, picked] = code
                 picked += 1
-    return out
+
+
+@njit(cache=True, nogil=True)
+def top_reasons_serial(contrib, code_of, out):
+    """Fills `out` (rows, k) with code ids, strongest first, -1 where fewer than k features pushed positively."""
+    _top_rows(contrib, code_of, 0, contrib.shape[0], out)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def top_reasons_parallel(contrib, code_of, out):
+    n = contrib.shape[0]
+    chunks = (n + CHUNK_ROWS - 1) // CHUNK_ROWS
+    for chunk in prange(chunks):
+        _top_rows(contrib, code_of, chunk * CHUNK_ROWS, min(n, (chunk + 1) * CHUNK_ROWS), out)

@@ -70,12 +70,24 @@ class Predictor:
         margins = np.empty((x.shape[0], f.n_columns), dtype=np.float32)
         contrib = np.empty((x.shape[0], f.n_columns, f.n_features))
         args = (f.depth, f.column, *self._flat, margins, contrib)
-        if self.threads > 1 and x.shape[0] >= PARALLEL_MIN_ROWS:
-            numba.set_num_threads(self.threads)
+        if self._parallel(x.shape[0]):
             forest_kernels.walk_parallel(x, start, *args)
         else:
             forest_kernels.walk_serial(x, start, *args)
         return margins, contrib
+
+    def _parallel(self, rows: int) -> bool:
+        if self.threads > 1 and rows >= PARALLEL_MIN_ROWS:
+            numba.set_num_threads(self.threads)
+            return True
+        return False
+
+    def top_reasons(self, contrib: np.ndarray) -> np.ndarray:
+        """(rows, k) code ids into `code_names`, strongest first; -1 where fewer features pushed positively."""
+        out = np.full((contrib.shape[0], self.k), -1, dtype=np.int64)
+        kernel = forest_kernels.top_reasons_parallel if self._parallel(len(out)) else forest_kernels.top_reasons_serial
+        kernel(np.ascontiguousarray(contrib), self.code_of, out)
+        return out
 
     def tier_contributions(self, x: np.ndarray, contrib: np.ndarray, served: np.ndarray) -> np.ndarray:
         """Combine the columns' contributions into the one margin that decided each row's tier.
@@ -101,7 +113,7 @@ class Predictor:
         p, tier_p = self.model.probabilities(margins)
         served = self.model.serve(p, tier_p)
         decided = self.tier_contributions(x, contrib, served)
-        reasons = forest_kernels.top_reasons(decided, self.code_of, self.k)
+        reasons = self.top_reasons(decided)
         return Scores(margins, p, tier_p, served, decided, reasons)
 
     def reason_names(self, reasons: np.ndarray) -> list[list[str]]:
