@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from riskline_model.data.generator import generate
+from riskline_model.explain import TreeTable
 from riskline_model.serving.preprocess import Preprocessor
 from riskline_model.serving.protocol import BadRequest, accepted, media_type
 from riskline_model.serving.xgboost import Scorer, parse_csv
@@ -51,7 +52,7 @@ def test_tier_and_hint_follow_the_saved_thresholds(scorer, pre, inputs):
 
 def test_reason_codes_are_the_features_pushing_hardest_toward_reject(scorer, pre, inputs):
     x = pre.features(inputs[:20])
-    contrib = scorer.trees.contributions(x)
+    contrib = TreeTable(scorer.booster).contributions(x)  # the reference explain path
     for row, p in zip(contrib, scorer.predict(x), strict=True):
         strongest = scorer.codes[int(np.argmax(row))]
         if row.max() > 0:
@@ -113,3 +114,15 @@ def test_media_types_and_accept_negotiation():
 def test_preprocess_refuses_a_default_accept_it_cannot_produce(model_dir):
     with pytest.raises(ValueError, match="text/csv"):
         Preprocessor.load(model_dir, "application/json")
+
+
+def test_several_records_in_one_request_get_what_each_gets_alone_in_order(pre, scorer, inputs):
+    def through_both(body, content_type):
+        csv, ctype = pre.invoke(body, content_type, None)
+        out, _ = scorer.invoke(csv, ctype, "application/jsonlines")
+        return [json.loads(line) for line in out.splitlines()]
+
+    records = inputs[:12]
+    together = through_both(b"".join(m.model_dump_json().encode() + b"\n" for m in records), "application/jsonlines")
+    alone = [through_both(m.model_dump_json().encode(), "application/json")[0] for m in records]
+    assert together == alone and len(together) == len(records)

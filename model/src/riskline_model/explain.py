@@ -5,12 +5,18 @@ These are the path-attribution ("Saabas") contributions XGBoost itself returns f
 change in the node's mean value at every split is credited to the split's feature. Computing them
 here avoids building a DMatrix per request (which costs more than the whole prediction) and
 vectorises over rows and trees at once; the tests check they equal XGBoost's.
+
+Serving walks the trees once with the compiled predictor (`predictor.py`); this module is its
+reference: `ReferenceExplainer` is the numpy explain path it replaced, and the tests hold the
+predictor's contributions and reason codes to it.
 """
 
 import json
 
 import numpy as np
 import xgboost as xgb
+
+from .tier_model import TierModel
 
 
 class TreeTable:
@@ -73,6 +79,34 @@ class TreeTable:
             out += np.bincount((row_base + feature).ravel(), weights=delta.ravel(), minlength=out.size)
             node = nxt
         return out.reshape(n, self.n_features)
+
+
+class ReferenceExplainer:
+    """A tier model's per-tier contributions in numpy: one table per margin group, walked level by level."""
+
+    def __init__(self, model: TierModel) -> None:
+        self.model = model
+        if model.kind in ("softmax", "ensemble"):  # one table per class: the trees of that output group
+            self.tables = [TreeTable(model.boosters[0], group=g) for g in range(3)]
+            self.tables += [TreeTable(b) for b in model.boosters[1:]]
+        else:
+            self.tables = [TreeTable(b) for b in model.boosters]
+
+    def explain(self, x: np.ndarray, served: np.ndarray) -> np.ndarray:
+        """(rows, features) contributions to the margin that put each row in the tier it is served."""
+        linear = self.model.linear
+        if len(self.tables) == 1 and linear is None:
+            return self.tables[0].contributions(x)
+        weights = self.model.explain_weights[served]  # (rows, groups)
+        linear_parts = None if linear is None else linear.contributions(x)  # (rows, features, groups)
+        out = np.zeros((x.shape[0], x.shape[1]))
+        for g, table in enumerate(self.tables):
+            if np.any(weights[:, g]):
+                part = table.contributions(x)
+                if linear_parts is not None:
+                    part = part + linear_parts[:, :, g]
+                out += part * weights[:, g : g + 1]
+        return out
 
 
 def _node_means(left: np.ndarray, right: np.ndarray, value: np.ndarray, cover: list[float]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""A tiny ASGI app around one stage: the SageMaker hosting contract and nothing else.
+"""One stage behind the SageMaker hosting contract, independent of the HTTP server that carries it.
 
 GET  /ping                  200 once the stage is loaded
 POST /invocations           the stage's transform; 4xx with {"error": ...} for bad payloads
@@ -8,20 +8,15 @@ GET  /execution-parameters  batch-transform hints (SageMaker asks before a trans
 import json
 import logging
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .protocol import CSV, MAX_PAYLOAD_BYTES, BadRequest
 
 log = logging.getLogger("riskline.serving")
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
 STAGES = ("preprocess", "xgboost")
-JSON_HEADERS = [(b"content-type", b"application/json")]
+JSON_TYPE = b"application/json"
 EXECUTION_PARAMETERS = json.dumps(
     {"MaxConcurrentTransforms": os.cpu_count() or 1, "BatchStrategy": "MULTI_RECORD", "MaxPayloadInMB": 6}
 ).encode()
@@ -49,61 +44,40 @@ def _error(message: str) -> bytes:
 
 
 class StageApp:
-    """ASGI application serving one stage."""
+    """Routes one request to the stage: (status, body, content type) for a method, path and payload."""
 
     def __init__(self, stage: Stage, name: str) -> None:
         self.stage = stage
         self.name = name
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        path, method = scope["path"], scope["method"]
-        if path == "/invocations":
-            if method != "POST":
-                return await self._answer(send, 405, _error("use POST /invocations"), JSON_HEADERS)
-            return await self._invoke(scope, receive, send)
-        if path == "/ping":
-            return await self._answer(send, 200, b"", [])
-        if path == "/execution-parameters":
-            return await self._answer(send, 200, EXECUTION_PARAMETERS, JSON_HEADERS)
-        await self._answer(send, 404, _error(f"no route {method} {path}"), JSON_HEADERS)
+    def respond(
+        self, method: bytes, path: bytes, content_type: str | None, accept: str | None, body: bytes
+    ) -> tuple[int, bytes, bytes]:
+        if path == b"/invocations":
+            if method != b"POST":
+                return 405, _error("use POST /invocations"), JSON_TYPE
+            if len(body) > MAX_PAYLOAD_BYTES:
+                return self.too_large()
+            return self._invoke(body, content_type, accept)
+        if path == b"/ping":
+            return 200, b"", JSON_TYPE
+        if path == b"/execution-parameters":
+            return 200, EXECUTION_PARAMETERS, JSON_TYPE
+        return 404, _error(f"no route {method.decode('latin-1')} {path.decode('latin-1')}"), JSON_TYPE
 
-    async def _invoke(self, scope: Scope, receive: Receive, send: Send) -> None:
-        content_type = accept = None
-        for key, value in scope["headers"]:
-            if key == b"content-type":
-                content_type = value.decode("latin-1")
-            elif key == b"accept":
-                accept = value.decode("latin-1")
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_PAYLOAD_BYTES:
-                return await self._answer(send, 413, _error(f"payload exceeds {MAX_PAYLOAD_BYTES} bytes"), JSON_HEADERS)
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    @staticmethod
+    def too_large() -> tuple[int, bytes, bytes]:
+        return 413, _error(f"payload exceeds {MAX_PAYLOAD_BYTES} bytes"), JSON_TYPE
+
+    def _invoke(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[int, bytes, bytes]:
         try:
             out, out_type = self.stage.invoke(body, content_type, accept)
         except BadRequest as exc:
-            return await self._answer(send, exc.status, _error(exc.message), JSON_HEADERS)
+            return exc.status, _error(exc.message), JSON_TYPE
         except Exception:
             log.exception("stage %s failed on a request", self.name)  # the payload itself is never logged
-            return await self._answer(send, 500, _error(f"{self.name} stage failed"), JSON_HEADERS)
-        await self._answer(send, 200, out, [(b"content-type", out_type.encode())])
-
-    @staticmethod
-    async def _answer(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-        headers = [*headers, (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+            return 500, _error(f"{self.name} stage failed"), JSON_TYPE
+        return 200, out, out_type.encode()
 
 
 def create_app() -> StageApp:

@@ -2,12 +2,14 @@
 
 Runs the two stages' own code in one process, chunk by chunk (the same path a SageMaker batch
 transform takes through the endpoint's containers, without the HTTP hops). Each output line is
-the stage-2 prediction plus the input's `application_id`. A line that is not a valid ModelInput
-does not stop the file: the good lines are scored, and each bad one's line number and reason go
-to the errors file (JSON Lines `{"line": N, "error": "..."}`, by default OUT + `.errors.jsonl`).
+the stage-2 prediction plus the input's `application_id`; the predictor walks each chunk on every
+CPU. A line that is not a valid ModelInput does not stop the file: the good lines are scored, and
+each bad one's line number and reason go to the errors file (JSON Lines `{"line": N, "error":
+"..."}`, by default OUT + `.errors.jsonl`).
 """
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +62,7 @@ def score_file(
     model_dir: Path, source: Path, dest: Path, chunk_rows: int = CHUNK_ROWS, errors: Path | None = None
 ) -> BatchResult:
     """Score every valid line of `source` into `dest`, in order; bad lines go to `errors`."""
-    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir)
+    pre, scorer = Preprocessor.load(model_dir), Scorer.load(model_dir, threads=os.cpu_count() or 1)
     errors = errors or default_errors_path(dest)
     scored = refused = 0
     tmp, tmp_errors = dest.with_suffix(dest.suffix + ".tmp"), errors.with_suffix(errors.suffix + ".tmp")

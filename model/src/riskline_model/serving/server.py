@@ -1,4 +1,4 @@
-"""Start the HTTP server for one stage: uvicorn (httptools parser, asyncio loop), a worker per CPU.
+"""Start the HTTP server for one stage: httptools on uvloop, a worker process per CPU.
 
 Settings from the environment, as SageMaker passes them:
     RISKLINE_STAGE                   preprocess | xgboost
@@ -7,17 +7,23 @@ Settings from the environment, as SageMaker passes them:
     SAGEMAKER_MODEL_SERVER_WORKERS   worker processes (else one per CPU)
     RISKLINE_BIND_HOST               interface (else 0.0.0.0; tests and the local stack use 127.0.0.1)
 
-With several workers the supervisor binds the port before any worker loads the model, so
-connections are accepted at once; SIGTERM drains in-flight requests, then exits.
+The supervisor binds the port, then forks the workers, and only they load the model: connections
+are accepted (queued) at once. Each worker serves the shared socket with its own event loop
+(`connection.py`). SIGTERM: the supervisor passes it on, each worker stops accepting, closes idle
+connections, finishes the requests in flight and exits 0; a worker that dies otherwise takes the
+others down with it and the supervisor exits with its code, so the container is restarted.
 """
 
+import asyncio
 import os
 import signal
 import socket
+import sys
+import time
 
-APP = "riskline_model.serving.app:create_app"
 KEEP_ALIVE_SECONDS = 75  # longer than the 60 s idle timeout SageMaker's front end keeps connections for
 GRACEFUL_SHUTDOWN_SECONDS = 25  # SageMaker sends SIGKILL 30 s after SIGTERM
+BACKLOG = 1024
 
 
 def settings() -> dict[str, object]:
@@ -31,40 +37,104 @@ def settings() -> dict[str, object]:
     }
 
 
-def _exit_cleanly(signum: int, frame: object) -> None:
-    raise SystemExit(0)
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit TCP_NODELAY: an answer is never held back for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    sock.setblocking(False)
+    return sock
+
+
+def run_worker(sock: socket.socket) -> None:
+    """Load the stage, then serve `sock` until SIGTERM; exit 0 once drained."""
+    # A SIGTERM while the model loads (the whole process group gets it) still means "drain and exit 0".
+    early: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: early.append(signum))
+    import uvloop  # workers only: the supervisor stays small
+
+    from .app import create_app
+    from .connection import Connection, Connections
+
+    try:
+        app = create_app()
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"stage failed to load: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(3) from None
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
+    connections = Connections()
+    server = loop.run_until_complete(
+        loop.create_server(lambda: Connection(app, connections, KEEP_ALIVE_SECONDS), sock=sock, backlog=BACKLOG)
+    )
+    stopping = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stopping.set)
+    loop.add_signal_handler(signal.SIGINT, stopping.set)
+    if early:
+        stopping.set()
+
+    async def drain() -> None:
+        await stopping.wait()
+        server.close()
+        connections.close_idle()
+        deadline = time.monotonic() + GRACEFUL_SHUTDOWN_SECONDS
+        while connections.open and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            connections.close_idle()
+
+    loop.run_until_complete(drain())
+    loop.close()
+
+
+def supervise(sock: socket.socket, workers: int) -> int:
+    children: set[int] = set()
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+
+    # Installed before the first fork, so no SIGTERM finds the supervisor without it.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                run_worker(sock)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            sys.stderr.flush()
+            os._exit(code)
+        children.add(pid)
+    sock.close()
+    status = 0
+    while children:
+        pid, wait_status = os.wait()
+        children.discard(pid)
+        code = os.waitstatus_to_exitcode(wait_status)
+        if code != 0 or not stopping:  # a worker died on its own: the stage cannot serve
+            status = status or (code if code > 0 else 1)
+            if not stopping:
+                stop(signal.SIGTERM, None)
+    return status
 
 
 def serve() -> None:
-    import uvicorn  # the supervisor imports only the server; workers load xgboost and the model
-
     conf = settings()
-    config = uvicorn.Config(
-        APP,
-        factory=True,
-        host=str(conf["host"]),
-        port=int(conf["port"]),  # type: ignore[call-overload]
-        workers=int(conf["workers"]),  # type: ignore[call-overload]
-        http="httptools",
-        loop="asyncio",
-        lifespan="off",
-        access_log=False,
-        log_level=os.environ.get("RISKLINE_LOG_LEVEL", "info").lower(),
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
-    # Bind first, so connections queue while the model loads (SageMaker wants them accepted at once).
-    sock = config.bind_socket()
-    # A response goes out as two writes (head, body). Accepted sockets inherit TCP_NODELAY from the
-    # listener; without it Nagle holds the body back until the client's delayed ACK (~40 ms). uvicorn
-    # sets it per connection only for sockets it creates itself, not for this shared one.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal with the handler it
-    # found at start-up: make that handler a clean exit, since a drained shutdown is not a failure.
-    signal.signal(signal.SIGTERM, _exit_cleanly)
-    if config.workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[sock])
+    sock = bind(str(conf["host"]), int(conf["port"]))  # type: ignore[call-overload]
+    workers = int(conf["workers"])  # type: ignore[call-overload]
+    if workers == 1:
+        run_worker(sock)
+        return
+    raise SystemExit(supervise(sock, workers))

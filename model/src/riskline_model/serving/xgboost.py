@@ -1,10 +1,11 @@
 """Stage 2: feature rows as CSV -> probability, tier, tier probabilities, decision hint, reasons, version.
 
-The artifact's tier model (`tier_model.py`: binary, softmax or ordinal) is loaded once per worker
-with one thread (a worker per CPU serves in parallel); each request runs `inplace_predict` on a
-float32 array (no DMatrix). The reason codes explain the tier served: per-feature path
-contributions computed in numpy (see `explain.py`) of the margin that put the application in that
-tier (binary: toward reject; graded: this tier over the one below it).
+The artifact's tier model (`tier_model.py`: binary, softmax, ordinal or ensemble) is loaded once
+per worker and compiled into the one-walk predictor (`predictor.py`): a single pass over the trees
+gives the margins (XGBoost's own, checked at load) and the per-feature path contributions behind
+the reason codes, which explain the tier served (binary: toward reject; graded: this tier over the
+one below it). A server worker walks on one thread (a worker per CPU serves in parallel); the
+batch path gives the walk every CPU.
 """
 
 import json
@@ -17,8 +18,8 @@ import numpy as np
 from riskline_schema import TIER_TO_HINT
 
 from ..artifact import FEATURE_SPEC, check_complete, read_metadata
-from ..explain import TreeTable, top_reasons
 from ..features.spec import FeatureSpec
+from ..predictor import Predictor
 from ..tier_model import TierModel
 from ..tiers import TIERS
 from .protocol import CSV, JSON, JSONLINES, BadRequest, accepted, media_type
@@ -67,7 +68,7 @@ class Scorer:
 
     supported_accept = (JSON, JSONLINES)
 
-    def __init__(self, model: TierModel, spec: FeatureSpec, model_version: str) -> None:
+    def __init__(self, model: TierModel, spec: FeatureSpec, model_version: str, threads: int = 1) -> None:
         for booster in model.boosters:
             booster.set_param({"nthread": 1})
         self.model = model
@@ -75,49 +76,31 @@ class Scorer:
         self.thresholds = model.thresholds  # binary artifacts
         self.spec = spec
         self.model_version = model_version
-        if model.kind in ("softmax", "ensemble"):  # one table per class: the trees of that output group
-            self.tables = [TreeTable(model.boosters[0], group=g) for g in range(len(TIERS))]
-            self.tables += [TreeTable(b) for b in model.boosters[1:]]
-        else:
-            self.tables = [TreeTable(b) for b in model.boosters]
-        self.trees = self.tables[0]
-        self.explain_weights = model.explain_weights  # (tier served, margin group)
         self.codes = [spec.reason_codes[f] for f in spec.features]
-        if any(t.n_features != spec.n_features for t in self.tables):
-            raise ValueError(f"booster has {self.trees.n_features} features, spec {spec.n_features}")
+        self.predictor = Predictor(model, self.codes, threads=threads, reasons_per_row=REASONS_PER_ROW)
+        self.explain_weights = model.explain_weights  # (tier served, margin group)
 
     @classmethod
-    def load(cls, model_dir: Path) -> "Scorer":
+    def load(cls, model_dir: Path, threads: int = 1) -> "Scorer":
         check_complete(model_dir)
         return cls(
             TierModel.load(model_dir, nthread=1),
             FeatureSpec.load(model_dir / FEATURE_SPEC),
             read_metadata(model_dir)["model_version"],
+            threads=threads,
         )
 
     def explain(self, x: np.ndarray, served: np.ndarray) -> np.ndarray:
         """(rows, features) contributions to the margin that put each row in the tier it is served."""
-        linear = self.model.linear
-        if len(self.tables) == 1 and linear is None:
-            return self.tables[0].contributions(x)
-        weights = self.explain_weights[served]  # (rows, groups)
-        linear_parts = None if linear is None else linear.contributions(x)  # (rows, features, groups)
-        out = np.zeros((x.shape[0], self.spec.n_features))
-        for g, table in enumerate(self.tables):
-            if np.any(weights[:, g]):
-                part = table.contributions(x)
-                if linear_parts is not None:
-                    part = part + linear_parts[:, :, g]
-                out += part * weights[:, g : g + 1]
-        return out
+        _, contrib = self.predictor.walk(x)
+        return self.predictor.tier_contributions(x, contrib, served)
 
     def predict(self, x: np.ndarray) -> list[dict[str, Any]]:
         """One prediction per feature row, in row order."""
-        p, tier_p = self.model.probabilities(self.model.margins(x))
-        served = self.model.serve(p, tier_p)
-        reasons = top_reasons(self.explain(x, served), self.codes, REASONS_PER_ROW)
+        scores = self.predictor.score(x)
+        reasons = self.predictor.reason_names(scores.reasons)
         version = self.model_version
-        rounded = np.round(tier_p, 6).tolist()  # one numpy call, not three round() per row
+        rounded = np.round(scores.tier_probabilities, 6).tolist()  # one numpy call, not three round() per row
         return [
             {
                 "probability": round(prob, 6),
@@ -127,7 +110,9 @@ class Scorer:
                 "reason_codes": r,
                 "model_version": version,
             }
-            for prob, t, (lo, me, hi), r in zip(p.tolist(), served.tolist(), rounded, reasons, strict=True)
+            for prob, t, (lo, me, hi), r in zip(
+                scores.reject_probability.tolist(), scores.served.tolist(), rounded, reasons, strict=True
+            )
         ]
 
     def invoke(self, body: bytes, content_type: str | None, accept: str | None) -> tuple[bytes, str]:
