@@ -15,6 +15,7 @@ others down with it and the supervisor exits with its code, so the container is 
 """
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -95,8 +96,10 @@ def supervise(sock: socket.socket, workers: int) -> int:
     def stop(signum: int, frame: object) -> None:
         nonlocal stopping
         stopping = True
-        for child in children:
-            os.kill(child, signal.SIGTERM)
+        # A group-wide SIGTERM reaches the workers too, so one may already be gone.
+        for child in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
 
     # Installed before the first fork, so no SIGTERM finds the supervisor without it.
     signal.signal(signal.SIGTERM, stop)
