@@ -29,6 +29,8 @@ from .lambda_api import LambdaInvokeFront
 from .lambda_runtime import LambdaRuntime
 from .procs import LOOPBACK, Child, free_port, port_open
 from .sagemaker_front import SageMakerFront
+from .schedule_runner import ScheduleRunner
+from .schedule_runner import discover as discover_schedules
 from .signin import LocalSignIn
 from .signin import discover as discover_signins
 from .sqs_poller import SqsPoller
@@ -85,6 +87,7 @@ class LocalStack:
         self.stages: StageSupervisor | None = None
         self.stream_poller: StreamPoller | None = None
         self.sqs_poller: SqsPoller | None = None
+        self.schedules: ScheduleRunner | None = None
         self.warehouse_path = self.work_dir / "warehouse.duckdb"
         self._exit = ExitStack()  # the environment: moto and what Terraform created
         self._runtime_exit = ExitStack()  # the runtime on top of it: stages, fronts, Lambda runtime, pollers
@@ -338,7 +341,9 @@ class LocalStack:
                 if r in names
             ]
         )
-        for poller in (self.stream_poller, self.sqs_poller):
+        # EventBridge Scheduler's part: the warehouse loader's and the drift monitor's rate schedules.
+        self.schedules = ScheduleRunner(schedules=discover_schedules(self.client("scheduler")), runtime=self.runtime)
+        for poller in (self.stream_poller, self.sqs_poller, self.schedules):
             poller.start()
             self._runtime_exit.callback(poller.stop)
 

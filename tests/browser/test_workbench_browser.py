@@ -160,7 +160,8 @@ def test_sign_in_open_decide_with_the_keyboard_and_find_the_label_everywhere(loc
             and warehouse.get("audited_by") == author
         )  # fmt: skip
 
-    wait_until(labelled, timeout=120, what="the decision in the lake and the warehouse")
+    # The warehouse takes it at the loader's next scheduled run: every minute on the local stack.
+    wait_until(labelled, timeout=180, interval=1.0, what="the decision in the lake and the warehouse")
     page.close()
 
 
