@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -43,21 +44,23 @@ print("boto3" in sys.modules, elapsed)
 """
 
 
-# Handlers deployed by their own terraform module under a role of their own, not in `function_names`.
-OWN_ROLES = {"riskline_routing.loader.handler": "warehouse_loader"}
+# The stack's function map (role = { package, handler, ... }) and the handlers deployed by terraform
+# modules of their own, under their own role.
+_FUNCTION_ROW = re.compile(
+    r'^\s*(?P<role>\w+)\s*=\s*\{\s*package\s*=\s*"\w+",\s*handler\s*=\s*"(?P<handler>[\w.]+)"', re.MULTILINE
+)
+OWN_ROLES = {
+    "riskline_routing.loader.handler": "warehouse_loader",
+    "riskline_monitor.handler.handler": "drift_monitor",
+}
 
 
-def role_names(handlers: list[tuple[str, str, str]]) -> dict[str, str]:
-    """handler -> role: `<fn>_<module>` where a zip has several handlers, else `<fn>` (CONTRACTS outputs)."""
-    per_fn: dict[str, list[str]] = {}
-    for fn, _role, handler in handlers:
-        if handler not in OWN_ROLES:
-            per_fn.setdefault(fn, []).append(handler)
-    return {
-        handler: fn if len(listed) == 1 else f"{fn}_{handler.rsplit('.', 2)[-2]}"
-        for fn, listed in per_fn.items()
-        for handler in listed
-    } | {handler: OWN_ROLES[handler] for _fn, _role, handler in handlers if handler in OWN_ROLES}
+def role_names(functions_tf: Path = ROOT / "terraform" / "stack" / "functions.tf") -> dict[str, str]:
+    """handler -> role, as terraform names them (the keys of `function_names` in CONTRACTS outputs)."""
+    roles = {m["handler"]: m["role"] for m in _FUNCTION_ROW.finditer(functions_tf.read_text())}
+    if not roles:
+        raise RuntimeError(f"{functions_tf}: no function rows found")
+    return roles | OWN_ROLES
 
 
 def _timed(code: str, task: Path, runtime: Path, env: dict[str, str]) -> tuple[float, bool]:
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     handlers = lambda_sim.contract_handlers()
-    roles = role_names(handlers)
+    roles = role_names()
     runtime = lambda_sim.runtime_dir(args.build)
     (args.build / "coldstart").mkdir(parents=True, exist_ok=True)
     # A private extraction directory per run: concurrent benchmarks must not extract over each other.

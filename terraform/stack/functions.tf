@@ -7,7 +7,7 @@ locals {
     ingestion_connect  = { package = "ingestion", handler = "riskline_ingestion.connect.handler", service = "ingestion", memory_size = 1024, timeout = 8, reserved_concurrency = 10, description = "Amazon Connect contact-flow invocation (phone channel)" }
     ingestion_mailroom = { package = "ingestion", handler = "riskline_ingestion.mailroom.handler", service = "ingestion", memory_size = 1024, timeout = 300, reserved_concurrency = 5, description = "Mail-room CSV uploads (S3 event)" }
     etl_sync           = { package = "etl", handler = "riskline_etl.sync.handler", service = "etl", memory_size = 1024, timeout = 5, reserved_concurrency = 50, description = "Synchronous scoring for ingestion" }
-    etl_queue          = { package = "etl", handler = "riskline_etl.queue.handler", service = "etl", memory_size = 1024, timeout = 30, reserved_concurrency = 5, description = "Scores queued applications (SQS)" }
+    etl_queue          = { package = "etl", handler = "riskline_etl.queue_consumer.handler", service = "etl", memory_size = 1024, timeout = 30, reserved_concurrency = 5, description = "Scores queued applications (SQS)" }
     routing            = { package = "routing", handler = "riskline_routing.stream.handler", service = "routing", memory_size = 1024, timeout = 120, reserved_concurrency = 5, description = "Applications stream to lake and warehouse" }
   }
 

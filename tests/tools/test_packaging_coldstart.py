@@ -11,13 +11,14 @@ _spec.loader.exec_module(coldstart)
 
 
 def test_roles_match_the_terraform_function_names_output():
-    roles = coldstart.role_names(lambda_sim.contract_handlers())
+    roles = coldstart.role_names()
     assert roles["riskline_etl.sync.handler"] == "etl_sync"
-    assert roles["riskline_etl.queue.handler"] == "etl_queue"
+    assert roles["riskline_etl.queue_consumer.handler"] == "etl_queue"
     assert roles["riskline_ingestion.api.handler"] == "ingestion_api"
     assert roles["riskline_ingestion.mailroom.handler"] == "ingestion_mailroom"
     assert roles["riskline_routing.stream.handler"] == "routing"
     assert roles["riskline_routing.loader.handler"] == "warehouse_loader"
+    assert {h for _fn, _role, h in lambda_sim.contract_handlers()} <= set(roles)  # every handler has a role
 
 
 def test_lambda_environment_sets_every_contract_variable_but_no_endpoint_override():

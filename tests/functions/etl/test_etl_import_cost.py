@@ -22,7 +22,7 @@ def modules_after_import(module: str) -> set[str]:
     return set(json.loads(result.stdout))
 
 
-@pytest.mark.parametrize("module", ["riskline_etl.sync", "riskline_etl.queue"])
+@pytest.mark.parametrize("module", ["riskline_etl.sync", "riskline_etl.queue_consumer"])
 def test_entry_point_does_not_load_unused_heavy_modules(module):
     loaded = modules_after_import(module)
     assert module in loaded

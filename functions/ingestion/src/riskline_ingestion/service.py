@@ -25,7 +25,7 @@ from .auditors import Auditor
 from .errors import Conflict, NotAmendable, NotFound, StoreUnavailable, ValidationFailed
 from .grades import GradeScale
 from .idempotency import content_of
-from .queue import ScoringQueue
+from .queue_sender import ScoringQueue
 from .scoring import Scorer
 from .store import ApplicationStore
 

@@ -4,7 +4,7 @@ from functools import cache
 
 from . import clients
 from .access_log import AccessLog
-from .queue import ScoringQueue
+from .queue_sender import ScoringQueue
 from .review_queue import ReviewQueue
 from .scoring import LambdaScorer, Scorer
 from .service import Intake

@@ -7,7 +7,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.exceptions import ClientError
 
-import riskline_etl.queue as queue
+import riskline_etl.queue_consumer as queue_consumer
 from riskline_etl.store import ApplicationsTable
 from riskline_schema import ApplicationRecord, ApplicationStatus
 
@@ -27,8 +27,8 @@ APP_ID = "app-etl-00000001"
 
 @pytest.fixture(autouse=True)
 def _wired(monkeypatch, endpoint, table):
-    monkeypatch.setattr(queue, "endpoint", endpoint)
-    monkeypatch.setattr(queue, "table", table)
+    monkeypatch.setattr(queue_consumer, "endpoint", endpoint)
+    monkeypatch.setattr(queue_consumer, "table", table)
 
 
 def read(items, application_id=APP_ID) -> ApplicationRecord:
@@ -40,7 +40,7 @@ def read(items, application_id=APP_ID) -> ApplicationRecord:
 def test_pending_application_is_scored_and_marked_scored(items, application, sagemaker, lambda_context):
     items.put_item(Item=stored_record(application).to_item())
     sagemaker.script = [endpoint_body(prediction("high", 0.9))]
-    response = queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    response = queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
     assert response == {"batchItemFailures": []}
     record = read(items)
     assert record.status is ApplicationStatus.SCORED
@@ -55,14 +55,15 @@ def test_stored_assessment_keeps_the_tier_probabilities(items, application, sage
     items.put_item(Item=stored_record(application).to_item())
     probs = {"low": 0.1, "medium": 0.2, "high": 0.7}
     sagemaker.script = [endpoint_body(prediction("high", 0.7, tier_probabilities=probs))]
-    assert queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context) == {"batchItemFailures": []}
+    assert queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context) == {"batchItemFailures": []}
     assert read(items).assessment.tier_probabilities.model_dump() == probs
 
 
 def test_duplicate_delivery_of_a_scored_application_changes_nothing(items, application, sagemaker, lambda_context):
     scored = stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID))
     items.put_item(Item=scored.to_item())
-    response = queue.handler(sqs_event(scoring_request(APP_ID), scoring_request(APP_ID, "batch")), lambda_context)
+    event = sqs_event(scoring_request(APP_ID), scoring_request(APP_ID, "batch"))
+    response = queue_consumer.handler(event, lambda_context)
     assert response == {"batchItemFailures": []}
     assert sagemaker.calls == []
     assert read(items) == scored
@@ -72,7 +73,7 @@ def test_rescore_replaces_the_assessment_it_was_asked_to_replace(items, applicat
     previous = old_assessment(APP_ID)
     items.put_item(Item=stored_record(application, status=ApplicationStatus.SCORED, assessment=previous).to_item())
     sagemaker.script = [endpoint_body(prediction("medium", 0.4))]
-    response = queue.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
+    response = queue_consumer.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
     assert response == {"batchItemFailures": []}
     record = read(items)
     assert record.assessment.model_version == MODEL_VERSION
@@ -93,7 +94,7 @@ def test_rescore_that_loses_a_race_keeps_the_other_writers_assessment(items, app
     )
     # While we wait for the endpoint, another rescorer writes its own assessment.
     sagemaker.on_call = lambda: items.put_item(Item=racer.to_item())
-    response = queue.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
+    response = queue_consumer.handler(sqs_event(scoring_request(APP_ID, "rescore")), lambda_context)
     assert response == {"batchItemFailures": []}
     assert read(items).assessment.model_version == "riskline-xgb-racer"
 
@@ -102,7 +103,7 @@ def test_first_scoring_that_loses_a_race_is_a_success_without_overwrite(items, a
     items.put_item(Item=stored_record(application).to_item())
     winner = stored_record(application, status=ApplicationStatus.SCORED, assessment=old_assessment(APP_ID))
     sagemaker.on_call = lambda: items.put_item(Item=winner.to_item())
-    response = queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    response = queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
     assert response == {"batchItemFailures": []}
     assert read(items) == winner
 
@@ -115,7 +116,7 @@ def test_only_failed_messages_are_reported_for_redelivery(items, application, sa
         "this is not a scoring request",
         {"application_id": APP_ID, "reason": "because"},
     )
-    response = queue.handler(event, lambda_context)
+    response = queue_consumer.handler(event, lambda_context)
     ids = [record["messageId"] for record in event["Records"]]
     assert response == {
         "batchItemFailures": [{"itemIdentifier": ids[0]}, {"itemIdentifier": ids[2]}, {"itemIdentifier": ids[3]}]
@@ -133,7 +134,7 @@ def test_endpoint_failure_fails_the_message_and_leaves_the_item_pending(items, a
     )
     sagemaker.script = [unavailable] * 3 + [endpoint_body()]
     event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
-    response = queue.handler(event, lambda_context)
+    response = queue_consumer.handler(event, lambda_context)
     assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     failed = read(items)
     assert failed.status is ApplicationStatus.PENDING_SCORE
@@ -143,12 +144,12 @@ def test_endpoint_failure_fails_the_message_and_leaves_the_item_pending(items, a
 
 def test_a_batch_where_every_message_fails_is_raised_so_all_are_redelivered(items, lambda_context):
     with pytest.raises(BatchProcessingError):
-        queue.handler(sqs_event(scoring_request("app-does-not-exist-1"), "{}"), lambda_context)
+        queue_consumer.handler(sqs_event(scoring_request("app-does-not-exist-1"), "{}"), lambda_context)
 
 
 def test_scoring_request_never_carries_pii_into_the_model_call(items, application, sagemaker, lambda_context):
     items.put_item(Item=stored_record(application).to_item())
-    queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+    queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
     sent = sagemaker.calls[0]["Body"]
     assert json.loads(sent)["application_id"] == APP_ID
     for secret in ("Lovelace", "ada.lovelace@example.com", "219099999"):
@@ -156,15 +157,15 @@ def test_scoring_request_never_carries_pii_into_the_model_call(items, applicatio
 
 
 def test_missing_table_name_fails_the_message_clearly(dynamodb, application, lambda_context, monkeypatch):
-    monkeypatch.setattr(queue, "table", ApplicationsTable(dynamodb, ""))
+    monkeypatch.setattr(queue_consumer, "table", ApplicationsTable(dynamodb, ""))
     with pytest.raises(BatchProcessingError, match="APPLICATIONS_TABLE is not set"):
-        queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+        queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
 
 
 def test_poison_message_is_failed_without_echoing_its_body_into_the_logs(items, lambda_context, log_lines):
     poison = {"application_id": APP_ID, "reason": "because", "email": "ada.lovelace@example.com"}
     with pytest.raises(BatchProcessingError):
-        queue.handler(sqs_event(poison), lambda_context)
+        queue_consumer.handler(sqs_event(poison), lambda_context)
     logs = log_lines.getvalue()
     assert "scoring request failed" in logs
     assert "reason: Input should be" in logs
@@ -176,7 +177,7 @@ def test_unreadable_item_fails_the_message_naming_fields_not_values(items, appli
     item["application"]["applicant"]["email"] = "not-an-email ada.lovelace@example"
     items.put_item(Item=item)
     with pytest.raises(BatchProcessingError) as failure:
-        queue.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
+        queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
     assert "application.applicant.email" in str(failure.value)
     assert "ada.lovelace@example" not in str(failure.value)
     assert sagemaker.calls == []
@@ -185,7 +186,7 @@ def test_unreadable_item_fails_the_message_naming_fields_not_values(items, appli
 def test_table_throttling_fails_only_that_message_for_redelivery(items, application, lambda_context, monkeypatch):
     other = application.model_copy(update={"application_id": "app-etl-00000002"})
     items.put_item(Item=stored_record(other).to_item())
-    real_get = queue.table.get
+    real_get = queue_consumer.table.get
 
     def throttled_for_first(application_id):
         if application_id == APP_ID:
@@ -194,8 +195,8 @@ def test_table_throttling_fails_only_that_message_for_redelivery(items, applicat
             )
         return real_get(application_id)
 
-    monkeypatch.setattr(queue.table, "get", throttled_for_first)
+    monkeypatch.setattr(queue_consumer.table, "get", throttled_for_first)
     event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
-    response = queue.handler(event, lambda_context)
+    response = queue_consumer.handler(event, lambda_context)
     assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     assert read(items, "app-etl-00000002").status is ApplicationStatus.SCORED

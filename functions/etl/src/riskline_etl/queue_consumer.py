@@ -1,4 +1,4 @@
-"""SQS scoring consumer (handler `riskline_etl.queue.handler`).
+"""SQS scoring consumer (handler `riskline_etl.queue_consumer.handler`).
 
 Each message is a `ScoringRequest`; the item is read from the applications table (the source of
 truth — never PII from the message), scored, and written back conditionally. Failed messages are
