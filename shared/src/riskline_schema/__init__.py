@@ -33,7 +33,7 @@ from .enums import (
     LoanPurpose,
     RiskTier,
 )
-from .errors import FieldProblem, describe_validation_error
+from .errors import FieldProblem, describe_validation_error, format_problems
 from .record import MAX_AMENDMENTS, ApplicationRecord, LakeRecord, SupersededVersion, applicant_key, auditor_key
 from .version import SCHEMA_VERSION
 
@@ -74,6 +74,7 @@ __all__ = [
     "applicant_key",
     "auditor_key",
     "describe_validation_error",
+    "format_problems",
     "new_application_id",
     "utc_now",
 ]

@@ -1,5 +1,6 @@
 """Turn pydantic validation errors into the field-by-field problems a 4xx answer carries."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,3 +43,15 @@ def describe_validation_error(exc: ValidationError, prefix: str = "") -> list[Fi
             message = f"invalid format: must match {err['ctx']['pattern']}"
         problems.append(FieldProblem(field=field or "(body)", problem=message))
     return problems
+
+
+def format_problems(problems: ValidationError | Iterable[FieldProblem], prefix: str = "") -> str:
+    """`field: problem; field: problem` — the one-line form logs and error messages carry.
+
+    Field names and problems only: pydantic's own text would quote the offending (possibly personal) values.
+    """
+    if isinstance(problems, ValidationError):
+        problems = describe_validation_error(problems, prefix=prefix)
+    elif prefix:
+        problems = [FieldProblem(field=f"{prefix}.{p.field}", problem=p.problem) for p in problems]
+    return "; ".join(f"{p.field}: {p.problem}" for p in problems)

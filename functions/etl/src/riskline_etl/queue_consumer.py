@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
-from riskline_schema import ScoringRequest, describe_validation_error
+from riskline_schema import ScoringRequest, format_problems
 
 from .endpoint import Endpoint
 from .errors import EtlError, PoisonMessage, ScoringFailure
@@ -42,7 +42,7 @@ def _parse(body: str) -> ScoringRequest:
         return ScoringRequest.model_validate_json(body)
     except ValidationError as exc:
         # Field names and problems only: pydantic's own text would echo the body into the logs.
-        problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+        problems = format_problems(exc)
         raise PoisonMessage(f"message body is not a ScoringRequest: {problems}") from None
 
 

@@ -15,7 +15,7 @@ from riskline_schema import (
     RiskAssessment,
     ScoringRequest,
     ScoringResult,
-    describe_validation_error,
+    format_problems,
 )
 
 from .errors import ConcurrentUpdate, ScoringFailure, UnknownApplication
@@ -57,7 +57,7 @@ def assess(
             }
         )
     except ValidationError as exc:
-        problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+        problems = format_problems(exc)
         raise ScoringFailure("endpoint_error", f"endpoint answered an invalid prediction: {problems}", False) from None
 
 
@@ -71,7 +71,7 @@ def parse_sync_request(event: object) -> Application:
     try:
         return Application.model_validate(event["application"])
     except ValidationError as exc:
-        problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc, prefix="application"))
+        problems = format_problems(exc, prefix="application")
         raise ScoringFailure("invalid_input", f"invalid application: {problems}", retryable=False) from None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import ValidationError
 
-from riskline_schema import ApplicationRecord, ApplicationStatus, RiskAssessment, describe_validation_error
+from riskline_schema import ApplicationRecord, ApplicationStatus, RiskAssessment, format_problems
 from riskline_schema.review import REVIEW_QUEUE, REVIEW_SINCE
 
 from .errors import ConfigurationError, UnreadableItem
@@ -50,7 +50,7 @@ class ApplicationsTable:
             record = ApplicationRecord.from_item(item)
         except ValidationError as exc:
             # Field names and problems only: pydantic's own text would carry the applicant's data.
-            problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+            problems = format_problems(exc)
             raise UnreadableItem(f"item {application_id} is not a valid ApplicationRecord: {problems}") from None
         return StoredApplication(record=record, scored_at_raw=scored_at)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from riskline_schema import ApplicationRecord, LakeRecord, describe_validation_error
+from riskline_schema import ApplicationRecord, LakeRecord, format_problems
 
 from .errors import UnconvertibleRecord
 
@@ -20,7 +20,7 @@ def lake_row(new_image: Mapping[str, Any], secret: bytes) -> LakeRecord:
         record = ApplicationRecord.from_item(dict(new_image))
         return LakeRecord.from_record(record, secret)
     except ValidationError as exc:
-        problems = "; ".join(f"{p.field}: {p.problem}" for p in describe_validation_error(exc))
+        problems = format_problems(exc)
         raise UnconvertibleRecord(f"not an applications item ({problems})") from None
     except (TypeError, ValueError) as exc:
         raise UnconvertibleRecord(f"not an applications item ({type(exc).__name__})") from None

@@ -1,4 +1,4 @@
-from ..errors import FieldProblem
+from ..errors import FieldProblem, format_problems
 
 
 class InvalidPayload(ValueError):
@@ -6,4 +6,4 @@ class InvalidPayload(ValueError):
 
     def __init__(self, problems: list[FieldProblem]):
         self.problems = problems
-        super().__init__("; ".join(f"{p.field}: {p.problem}" for p in problems))
+        super().__init__(format_problems(problems))
