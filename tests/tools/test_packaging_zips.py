@@ -32,6 +32,7 @@ def test_zip_leaves_out_the_runtime_packages_and_build_bloat(built_zips, fn):
     assert not [n for n in names if n.endswith(("RECORD", ".pyi", ".egg-info")) or "/tests/" in n]
     assert not [n for n in names if n.endswith(".pyc") and ".cpython-311" not in n]
     assert "riskline_schema/__init__.py" in names
+    assert "riskline_runtime/settings.py" in names  # the shared runtime ships beside the schema
     assert f"riskline_{fn}/__init__.py" in names
     assert "pydantic_core/" + "_pydantic_core.cpython-311-x86_64-linux-gnu.so" in names
 

@@ -45,17 +45,11 @@ class EndpointAnswer:
 
 
 def make_client(settings: Settings) -> Any:
-    """A sagemaker-runtime client with per-attempt timeouts and botocore retries off."""
-    import boto3
-    from botocore.config import Config
+    """A sagemaker-runtime client with per-attempt timeouts and botocore retries off (ours are below)."""
+    from riskline_runtime.clients import client
 
     timeout_s = settings.endpoint_timeout_ms / 1000
-    config = Config(
-        connect_timeout=timeout_s,
-        read_timeout=timeout_s,
-        retries={"mode": "standard", "total_max_attempts": 1},
-    )
-    return boto3.client("sagemaker-runtime", config=config)
+    return client("sagemaker-runtime", connect_timeout_s=timeout_s, read_timeout_s=timeout_s, max_attempts=1)
 
 
 class Endpoint:
@@ -82,7 +76,7 @@ class Endpoint:
     def from_settings(cls, settings: Settings, client: Any | None = None, **kwargs: Any) -> "Endpoint":
         return cls(
             client if client is not None else make_client(settings),
-            settings.endpoint_name,
+            settings.endpoint_name or "",
             timeout_ms=settings.endpoint_timeout_ms,
             max_attempts=settings.endpoint_max_attempts,
             **kwargs,

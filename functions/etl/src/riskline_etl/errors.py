@@ -2,7 +2,19 @@
 
 from typing import Literal
 
+from riskline_runtime.settings import ConfigurationError
 from riskline_schema import ScoringError
+
+__all__ = [
+    "ConcurrentUpdate",
+    "ConfigurationError",
+    "EtlError",
+    "FailureKind",
+    "PoisonMessage",
+    "ScoringFailure",
+    "UnknownApplication",
+    "UnreadableItem",
+]
 
 FailureKind = Literal["timeout", "throttled", "endpoint_error", "model_rejected", "invalid_input"]
 
@@ -40,7 +52,3 @@ class PoisonMessage(EtlError):
 
 class ConcurrentUpdate(EtlError):
     """The conditional write lost to another writer and the item is still not scored."""
-
-
-class ConfigurationError(EtlError):
-    """A required environment variable is missing."""

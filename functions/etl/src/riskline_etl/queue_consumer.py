@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from riskline_schema import ScoringRequest, format_problems
 
 from .endpoint import Endpoint
-from .errors import EtlError, PoisonMessage, ScoringFailure
+from .errors import ConfigurationError, EtlError, PoisonMessage, ScoringFailure
 from .observability import deadline_from, logger, metrics, tracer
 from .service import score_stored
 from .settings import Settings
@@ -29,7 +29,7 @@ from .store import ApplicationsTable
 
 settings = Settings.from_env()
 endpoint = Endpoint.from_settings(settings)
-table = ApplicationsTable(boto3.client("dynamodb"), settings.applications_table)
+table = ApplicationsTable(boto3.client("dynamodb"), settings.applications_table or "")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -55,7 +55,7 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
         metrics.add_metric(name="ScoringFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring failed", extra={"kind": failure.kind, "retryable": failure.retryable})
         raise
-    except EtlError as error:
+    except (EtlError, ConfigurationError) as error:
         metrics.add_metric(name="ScoringRequestFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring request failed", extra={"error": type(error).__name__, "detail": str(error)})
         raise

@@ -1,27 +1,21 @@
 """The environment, read once into a frozen value (names in docs/CONTRACTS.md)."""
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .drift import DEFAULT_PSI_THRESHOLD
-from .errors import ConfigurationError
+from riskline_runtime.settings import Environment, RequiresVariables
 
-_ENV_NAMES = {
-    "lake_bucket": "LAKE_BUCKET",
-    "lake_prefix": "LAKE_PREFIX",
-    "model_version": "MODEL_VERSION",
-    "models_prefix": "MODELS_PREFIX",
-    "report_prefix": "REPORT_PREFIX",
-    "namespace": "MONITOR_NAMESPACE",
-    "window_days": "WINDOW_DAYS",
-    "psi_threshold": "PSI_THRESHOLD",
-    "environment": "RISKLINE_ENVIRONMENT",
-}
+from .drift import DEFAULT_PSI_THRESHOLD
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(RequiresVariables):
+    VARIABLES = {
+        "lake_bucket": "LAKE_BUCKET",
+        "model_version": "MODEL_VERSION",
+        "environment": "RISKLINE_ENVIRONMENT",
+    }
+
     lake_bucket: str | None = None
     lake_prefix: str = "applications"
     model_version: str | None = None
@@ -34,25 +28,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        env = os.environ if env is None else env
-        values: dict[str, object] = {k: env[v] for k, v in _ENV_NAMES.items() if env.get(v)}
-        try:
-            if "window_days" in values:
-                values["window_days"] = int(str(values["window_days"]))
-            if "psi_threshold" in values:
-                values["psi_threshold"] = float(str(values["psi_threshold"]))
-        except ValueError as exc:
-            raise ConfigurationError(f"WINDOW_DAYS / PSI_THRESHOLD must be numbers: {exc}") from None
-        for key in ("lake_prefix", "models_prefix", "report_prefix"):
-            if key in values:
-                values[key] = str(values[key]).strip("/")
-        settings = cls(**values)  # type: ignore[arg-type]
-        if settings.window_days < 1:
-            raise ConfigurationError("WINDOW_DAYS must be at least 1")
-        return settings
-
-    def require(self, name: str) -> str:
-        value = getattr(self, name)
-        if not value:
-            raise ConfigurationError(f"{_ENV_NAMES[name]} is not set")
-        return value
+        read = Environment(env)
+        return cls(
+            **{field: read.optional(variable) for field, variable in cls.VARIABLES.items()},
+            lake_prefix=read.prefix("LAKE_PREFIX", "applications"),
+            models_prefix=read.prefix("MODELS_PREFIX", "models"),
+            report_prefix=read.prefix("REPORT_PREFIX", "monitoring/drift"),
+            namespace=read.text("MONITOR_NAMESPACE", "riskline/drift"),
+            window_days=read.positive_int("WINDOW_DAYS", 7),
+            psi_threshold=read.number("PSI_THRESHOLD", DEFAULT_PSI_THRESHOLD),
+        )

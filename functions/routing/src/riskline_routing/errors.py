@@ -1,12 +1,23 @@
 """The routing package's exception family; the stream handler maps each to a batch outcome."""
 
+from riskline_runtime.settings import ConfigurationError
+
+__all__ = [
+    "ConfigurationError",
+    "LakeWriteError",
+    "LoadLogError",
+    "RoutingError",
+    "StatementFailed",
+    "StatementTimeout",
+    "UnconvertibleRecord",
+    "WarehouseError",
+    "WarehouseUnavailable",
+    "WatermarkConflict",
+]
+
 
 class RoutingError(Exception):
     """Base of every error this package raises on purpose."""
-
-
-class ConfigurationError(RoutingError):
-    """A required environment variable is missing or has an unknown value."""
 
 
 class UnconvertibleRecord(RoutingError):
