@@ -13,7 +13,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from riskline_ingestion import clients, idempotency, settings, wiring
+from riskline_ingestion import idempotency, settings, wiring
+from riskline_runtime.clients import client
 from riskline_schema import Application, RiskAssessment, RiskTier, utc_now
 
 EVENTS = Path(__file__).parent / "events"
@@ -31,7 +32,7 @@ def load_event(name: str) -> Any:
 
 def reset_caches(clients_too: bool = False) -> None:
     """Forget settings and adapters between tests; boto3 clients (slow to build) only between modules."""
-    cached: tuple[Any, ...] = (clients.dynamodb, clients.sqs, clients.s3, clients.etl_lambda) if clients_too else ()
+    cached: tuple[Any, ...] = (client,) if clients_too else ()
     cached += (
         settings.settings,
         wiring.store,

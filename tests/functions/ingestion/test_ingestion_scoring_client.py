@@ -10,8 +10,9 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
-from riskline_ingestion import clients, settings
+from riskline_ingestion import settings, wiring
 from riskline_ingestion.scoring import LambdaScorer
+from riskline_runtime.clients import client
 from riskline_schema.channels import application_from_submission
 
 FUNCTION = "riskline-test-etl-sync:live"
@@ -120,14 +121,14 @@ def test_the_client_uses_the_scoring_budget_and_never_retries(monkeypatch):
     monkeypatch.setenv("ETL_FUNCTION_NAME", FUNCTION)
     monkeypatch.setenv("SCORING_TIMEOUT_MS", "1800")
     settings.settings.cache_clear()
-    clients.etl_lambda.cache_clear()
+    client.cache_clear()
     try:
-        config = clients.etl_lambda().meta.config
+        config = wiring.scoring_client().meta.config
         assert (config.read_timeout, config.connect_timeout) == (1.8, 1.0)
         assert config.retries["total_max_attempts"] == 1
     finally:
         settings.settings.cache_clear()
-        clients.etl_lambda.cache_clear()
+        client.cache_clear()
 
 
 def test_a_non_positive_scoring_budget_is_refused(monkeypatch):

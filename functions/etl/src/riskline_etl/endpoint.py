@@ -22,6 +22,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from riskline_runtime.clients import lazy
 from riskline_schema import ModelInput
 
 from .errors import ScoringFailure
@@ -45,11 +46,10 @@ class EndpointAnswer:
 
 
 def make_client(settings: Settings) -> Any:
-    """A sagemaker-runtime client with per-attempt timeouts and botocore retries off (ours are below)."""
-    from riskline_runtime.clients import client
-
+    """A sagemaker-runtime client with per-attempt timeouts and botocore retries off (ours are below),
+    made on the first prediction."""
     timeout_s = settings.endpoint_timeout_ms / 1000
-    return client("sagemaker-runtime", connect_timeout_s=timeout_s, read_timeout_s=timeout_s, max_attempts=1)
+    return lazy("sagemaker-runtime", connect_timeout_s=timeout_s, read_timeout_s=timeout_s, max_attempts=1)
 
 
 class Endpoint:

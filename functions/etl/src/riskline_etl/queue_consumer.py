@@ -9,7 +9,6 @@ queue's redrive limit they land in the DLQ.
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 
 # Keep this import before anything that imports pydantic: powertools' batch module loads its
@@ -18,6 +17,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
+from riskline_runtime.clients import lazy
 from riskline_schema import ScoringRequest, format_problems
 
 from .endpoint import Endpoint
@@ -29,7 +29,7 @@ from .store import ApplicationsTable
 
 settings = Settings.from_env()
 endpoint = Endpoint.from_settings(settings)
-table = ApplicationsTable(boto3.client("dynamodb"), settings.applications_table or "")
+table = ApplicationsTable(lazy("dynamodb"), settings.applications_table or "")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from riskline_runtime.clients import client
 from riskline_schema import Application
 
-from . import clients
 from .errors import Conflict, StoreUnavailable
 from .settings import settings
 
@@ -43,7 +43,7 @@ def content_of(application: Application) -> str:
 def _persistence() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    return DynamoDBPersistenceLayer(table_name=settings().idempotency_table, boto3_client=clients.dynamodb())
+    return DynamoDBPersistenceLayer(table_name=settings().idempotency_table, boto3_client=client("dynamodb"))
 
 
 @cache

@@ -5,12 +5,13 @@ import hashlib
 import io
 from collections.abc import Callable, Iterator
 
+from riskline_runtime.clients import client
 from riskline_schema import Channel, FieldProblem
 from riskline_schema.channels import InvalidPayload, parse_mail_csv
 from riskline_schema.channels.flat import ADDRESS_FIELDS, APPLICANT_FIELDS
 
-from . import clients, service, wiring
 from . import observability as obs
+from . import service, wiring
 from .mail_report import REPORTS_PREFIX, MailObject, MailroomReport, MailroomSummary, RejectedLine
 from .observability import logger
 from .redaction import scrub
@@ -58,7 +59,7 @@ def _read(obj: MailObject) -> str | list[FieldProblem]:
     if obj.size > MAX_FILE_BYTES:
         return [FieldProblem(field="(file)", problem=f"larger than {MAX_FILE_BYTES} bytes")]
     request = {"Bucket": obj.bucket, "Key": obj.key} | ({"VersionId": obj.version_id} if obj.version_id else {})
-    data = clients.s3().get_object(**request)["Body"].read(MAX_FILE_BYTES + 1)
+    data = client("s3").get_object(**request)["Body"].read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         return [FieldProblem(field="(file)", problem=f"larger than {MAX_FILE_BYTES} bytes")]
     try:
@@ -69,7 +70,7 @@ def _read(obj: MailObject) -> str | list[FieldProblem]:
 
 def _write(report: MailroomReport, obj: MailObject) -> str:
     key = f"{REPORTS_PREFIX}{obj.file_name}.json"
-    clients.s3().put_object(
+    client("s3").put_object(
         Bucket=obj.bucket, Key=key, Body=report.model_dump_json(indent=2).encode(), ContentType="application/json"
     )
     return key

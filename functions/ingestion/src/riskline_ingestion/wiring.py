@@ -1,8 +1,14 @@
-"""The real adapters, built once per execution environment on first use. Tests replace `scorer`."""
+"""The real adapters, built once per execution environment on first use. Tests replace `scorer`.
+
+Clients follow riskline_runtime's policy (docs/CONTRACTS.md): made on first use, so a route that
+never touches a service (a GET never scores) never pays for its client.
+"""
 
 from functools import cache
+from typing import Any
 
-from . import clients
+from riskline_runtime.clients import client
+
 from .access_log import AccessLog
 from .queue_sender import ScoringQueue
 from .review_queue import ReviewQueue
@@ -17,17 +23,23 @@ from .workbench import Workbench
 
 @cache
 def store() -> ApplicationStore:
-    return ApplicationStore(clients.dynamodb(), settings().applications_table)
+    return ApplicationStore(client("dynamodb"), settings().applications_table)
 
 
 @cache
 def queue() -> ScoringQueue:
-    return ScoringQueue(clients.sqs(), settings().scoring_queue_url)
+    return ScoringQueue(client("sqs"), settings().scoring_queue_url)
 
 
 @cache
 def scorer() -> Scorer:
-    return LambdaScorer(clients.etl_lambda(), settings().etl_function_name)
+    return LambdaScorer(scoring_client(), settings().etl_function_name)
+
+
+def scoring_client() -> Any:
+    """The synchronous scoring call's: the scoring budget as its timeouts, no retries (the queue is the retry)."""
+    seconds = settings().scoring_timeout_ms / 1000
+    return client("lambda", connect_timeout_s=min(seconds, 1.0), read_timeout_s=seconds, max_attempts=1)
 
 
 def intake() -> Intake:
@@ -36,12 +48,12 @@ def intake() -> Intake:
 
 @cache
 def review_queue() -> ReviewQueue:
-    return ReviewQueue(clients.dynamodb(), settings().applications_table)
+    return ReviewQueue(client("dynamodb"), settings().applications_table)
 
 
 @cache
 def access_log() -> AccessLog:
-    return AccessLog(clients.dynamodb(), settings().workbench_access_log_table)
+    return AccessLog(client("dynamodb"), settings().workbench_access_log_table)
 
 
 def workbench() -> Workbench:

@@ -9,8 +9,9 @@ lake's last `WINDOW_DAYS` days, compares them with the serving artifact's traini
 from datetime import UTC, date, datetime
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
+
+from riskline_runtime.clients import lazy
 
 from .errors import ConfigurationError
 from .service import run
@@ -18,8 +19,8 @@ from .settings import Settings
 
 logger = Logger()
 settings = Settings.from_env()
-s3 = boto3.client("s3")
-cloudwatch = boto3.client("cloudwatch")
+s3 = lazy("s3")
+cloudwatch = lazy("cloudwatch")
 
 
 def _until(event: dict[str, Any]) -> date:

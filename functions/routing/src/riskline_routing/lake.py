@@ -124,6 +124,6 @@ def read_objects(uris: Iterable[str], *, s3: Any = None) -> list[LakeRecord]:
 
 
 def _default_s3() -> Any:
-    import boto3  # the handler injects its module-level client; this serves the CLI and the demo
+    from riskline_runtime.clients import client  # the handler injects its own; this serves the CLI and the demo
 
-    return boto3.client("s3")
+    return client("s3")

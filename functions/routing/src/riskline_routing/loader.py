@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+
+from riskline_runtime.clients import lazy
 
 from .errors import ConfigurationError, WarehouseError
 from .scheduled_load import LoadReport, Pending, WarehouseLoader
@@ -29,7 +30,7 @@ metrics = Metrics()
 
 # Built once per container; nothing here needs more than a region (AWS_ENDPOINT_URL_* redirect it locally).
 settings = Settings.from_env()
-s3 = boto3.client("s3")
+s3 = lazy("s3")
 # The warehouse itself (the load log is what this run drains). One scheduled load may COPY a
 # whole interval's objects into a workgroup that is just resuming: it may wait longer than a
 # per-batch upsert does, within the function's 300 s.

@@ -70,18 +70,18 @@ class Redrive:
 
     @classmethod
     def from_env(cls, settings: Settings) -> "Redrive":
-        import boto3
+        from riskline_runtime.clients import client
 
         return cls(
-            dynamodb=boto3.client("dynamodb"),
+            dynamodb=client("dynamodb"),
             table=settings.require("applications_table"),
-            secret=ApplicantKey(boto3.client("secretsmanager"), settings.applicant_key_secret_arn).get(),
+            secret=ApplicantKey(client("secretsmanager"), settings.applicant_key_secret_arn).get(),
             router=Router(
-                LakeWriter(boto3.client("s3"), settings.require("lake_bucket"), settings.lake_prefix),
+                LakeWriter(client("s3"), settings.require("lake_bucket"), settings.lake_prefix),
                 open_warehouse(settings),
             ),
-            streams=boto3.client("dynamodbstreams"),
-            sqs=boto3.client("sqs"),
+            streams=client("dynamodbstreams"),
+            sqs=client("sqs"),
         )
 
     # -- rebuilding ---------------------------------------------------------------------------------

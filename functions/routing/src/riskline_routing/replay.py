@@ -29,9 +29,9 @@ def replay(
     settings: Settings, since: date, until: date, *, s3: Any = None, warehouse: Warehouse | None = None
 ) -> ReplayReport:
     if s3 is None:
-        import boto3
+        from riskline_runtime.clients import client
 
-        s3 = boto3.client("s3")
+        s3 = client("s3")
     bucket = settings.require("lake_bucket")
     keys = list_lake_objects(bucket, settings.lake_prefix, since, until, s3=s3)
     rows = read_lake(bucket, settings.lake_prefix, since, until, s3=s3)

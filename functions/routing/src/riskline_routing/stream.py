@@ -10,12 +10,12 @@ rewrites the same lake objects and the upsert is idempotent, so nothing is lost 
 
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from riskline_runtime.clients import lazy
 from riskline_schema import LakeRecord
 
 from .convert import lake_row
@@ -33,8 +33,8 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 # Built once per container from the environment (AWS_ENDPOINT_URL_* redirect them locally).
 settings = Settings.from_env()
-applicant_key = ApplicantKey(boto3.client("secretsmanager"), settings.applicant_key_secret_arn)
-s3 = boto3.client("s3")
+applicant_key = ApplicantKey(lazy("secretsmanager"), settings.applicant_key_secret_arn)
+s3 = lazy("s3")
 # WAREHOUSE_LOAD_MODE: upsert the warehouse per batch, or log the batch for the scheduled loader.
 router = Router(
     lake=LakeWriter(s3, settings.lake_bucket, settings.lake_prefix),

@@ -17,9 +17,9 @@ def open_warehouse(settings: Settings, *, redshift_client: Any = None, timeout_s
     from .redshift import RedshiftWarehouse
 
     if redshift_client is None:
-        import boto3
+        from riskline_runtime.clients import lazy
 
-        redshift_client = boto3.client("redshift-data")
+        redshift_client = lazy("redshift-data")  # made on the first statement, not at import
     return RedshiftWarehouse(
         redshift_client,
         workgroup=settings.redshift_workgroup,
