@@ -217,7 +217,7 @@ def items(dynamodb: Any) -> Any:
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """Everything the package logs, formatted exactly as powertools writes it to CloudWatch."""
-    from riskline_etl.observability import logger
+    from riskline_runtime.observability import logger
 
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)

@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from riskline_ingestion import connect, lex, mailroom, wiring
-from riskline_ingestion import observability as obs
 from riskline_ingestion.errors import StoreUnavailable
+from riskline_runtime.observability import logger
 from riskline_schema.channels.lex import SLOT_FOR_FIELD
 
 PII = {
@@ -27,14 +27,14 @@ def captured(monkeypatch, caplog, capfd):
 
     (botocore's own DEBUG wire log prints request bodies; nothing in a Lambda turns it on.)"""
     buffer = io.StringIO()
-    handler = obs.logger.registered_handler
+    handler = logger.registered_handler
     monkeypatch.setattr(handler, "stream", buffer)
-    level = obs.logger.log_level
-    obs.logger.setLevel("DEBUG")
+    level = logger.log_level
+    logger.setLevel("DEBUG")
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="aws_lambda_powertools")
     yield lambda: buffer.getvalue() + caplog.text + "".join(capfd.readouterr())
-    obs.logger.setLevel(level)
+    logger.setLevel(level)
 
 
 def assert_no_pii(text):

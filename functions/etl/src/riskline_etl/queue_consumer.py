@@ -18,11 +18,12 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
 from riskline_runtime.clients import lazy
+from riskline_runtime.observability import entry_point, logger, metrics
 from riskline_schema import ScoringRequest, format_problems
 
+from .deadline import deadline_from
 from .endpoint import Endpoint
 from .errors import ConfigurationError, EtlError, PoisonMessage, ScoringFailure
-from .observability import deadline_from, logger, metrics, tracer
 from .service import score_stored
 from .settings import Settings
 from .store import ApplicationsTable
@@ -71,8 +72,6 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
     return outcome.value
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

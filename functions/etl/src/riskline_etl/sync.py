@@ -9,8 +9,10 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from riskline_runtime.observability import entry_point, logger, metrics
+
+from .deadline import deadline_from
 from .endpoint import Endpoint
-from .observability import deadline_from, logger, metrics, tracer
 from .service import score_sync
 from .settings import Settings
 
@@ -22,9 +24,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)  # responses carry no PII, but stay out of traces
-@metrics.log_metrics
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     application = event.get("application") if isinstance(event, dict) else None
     if isinstance(application, dict) and isinstance(application.get("application_id"), str):

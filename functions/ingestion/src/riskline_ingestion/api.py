@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
 
+from riskline_runtime.observability import entry_point, logger
 from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
@@ -22,7 +23,6 @@ from .auditors import auditor_of
 from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
 from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
 from .idempotency import digest, fingerprint, run_once
-from .observability import logger, traced
 from .redaction import safe_field
 
 APPLICATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$"
@@ -209,7 +209,6 @@ def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN
 app.include_router(workbench_api.router, prefix="/workbench")
 
 
-@traced
-@logger.inject_lambda_context(clear_state=True)
+@entry_point(with_metrics=False)  # metrics go out one by one (observability.count)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -7,6 +7,7 @@ for a caller's mistake.
 
 from typing import Any
 
+from riskline_runtime.observability import entry_point, logger
 from riskline_schema import new_application_id, utc_now
 from riskline_schema.channels import InvalidPayload, application_from_connect, connect_response
 from riskline_schema.channels.connect import contact_id
@@ -16,7 +17,6 @@ from . import service, wiring
 from .answers import SubmissionAnswer
 from .errors import Conflict, StoreUnavailable
 from .idempotency import content_of, digest, run_once
-from .observability import logger, traced
 from .redaction import safe_field
 
 CHANNEL = "phone"
@@ -32,8 +32,7 @@ def _message(answer: SubmissionAnswer) -> str:
     return "We have received your application and will follow up shortly."
 
 
-@traced
-@logger.inject_lambda_context(clear_state=True)
+@entry_point(with_metrics=False)  # metrics go out one by one (observability.count)
 def handler(event: dict[str, Any], context: Any) -> dict[str, str]:
     contact = contact_id(event)  # not a Connect event at all → raises: a wiring fault
     obs.count(obs.RECEIVED, CHANNEL)

@@ -9,6 +9,7 @@ slots) is delegated back to the bot on a dialog hook and answered ElicitIntent a
 
 from typing import Any
 
+from riskline_runtime.observability import entry_point, logger
 from riskline_schema import Application, new_application_id, utc_now
 from riskline_schema.channels import (
     InvalidPayload,
@@ -25,7 +26,6 @@ from . import service, wiring
 from .answers import SubmissionAnswer
 from .errors import Conflict, StoreUnavailable
 from .idempotency import content_of, digest, run_once
-from .observability import logger, traced
 from .redaction import safe_field
 
 CHANNEL = "chatbot"
@@ -79,8 +79,7 @@ def _ask_again(event: dict[str, Any], error: InvalidPayload) -> dict[str, Any]:
     return lex_close(event, f"Sorry, I could not take this application: {summary}.", fulfilled=False)
 
 
-@traced
-@logger.inject_lambda_context(clear_state=True)
+@entry_point(with_metrics=False)  # metrics go out one by one (observability.count)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if event.get("invocationSource") == "DialogCodeHook":
         return _delegate(event)

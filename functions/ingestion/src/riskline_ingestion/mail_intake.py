@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Iterator
 
 from riskline_runtime.clients import client
+from riskline_runtime.observability import logger
 from riskline_schema import Channel, FieldProblem
 from riskline_schema.channels import InvalidPayload, parse_mail_csv
 from riskline_schema.channels.flat import ADDRESS_FIELDS, APPLICANT_FIELDS
@@ -13,7 +14,6 @@ from riskline_schema.channels.flat import ADDRESS_FIELDS, APPLICANT_FIELDS
 from . import observability as obs
 from . import service, wiring
 from .mail_report import REPORTS_PREFIX, MailObject, MailroomReport, MailroomSummary, RejectedLine
-from .observability import logger
 from .redaction import scrub
 
 MAX_FILE_BYTES = 2 * 1024 * 1024

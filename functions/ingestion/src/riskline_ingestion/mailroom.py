@@ -7,9 +7,10 @@ bad rows are reported by line number in `mailroom/reports/<file name>.json` next
 from typing import Any
 from urllib.parse import unquote_plus
 
+from riskline_runtime.observability import entry_point, logger
+
 from .idempotency import digest, run_once
 from .mail_report import REPORTS_PREFIX, MailObject, MailroomSummary
-from .observability import logger, traced
 
 
 def objects_in(event: dict[str, Any]) -> list[MailObject]:
@@ -33,8 +34,7 @@ def objects_in(event: dict[str, Any]) -> list[MailObject]:
     return objects
 
 
-@traced
-@logger.inject_lambda_context(clear_state=True)
+@entry_point(with_metrics=False)  # metrics go out one by one (observability.count)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from . import mail_intake
 

@@ -2,9 +2,8 @@
 
 from typing import Any
 
+from riskline_runtime.observability import logger
 from riskline_schema import ScoringRequest
-
-from .observability import logger
 
 _SQS_BATCH = 10  # SendMessageBatch's limit
 

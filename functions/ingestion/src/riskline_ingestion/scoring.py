@@ -7,9 +7,8 @@ caller stores the application as PENDING_SCORE and queues it, so nothing accepte
 
 from typing import Any, Protocol
 
+from riskline_runtime.observability import logger
 from riskline_schema import Application, RiskAssessment, ScoringResult
-
-from .observability import logger
 
 
 class Scorer(Protocol):

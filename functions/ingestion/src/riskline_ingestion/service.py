@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from riskline_runtime.observability import logger
 from riskline_schema import (
     FINANCIAL_FIELDS,
     MAX_AMENDMENTS,
@@ -58,7 +59,7 @@ def _store_new(intake: Intake, record: ApplicationRecord) -> bool:
         return intake.store.put_new(record)
     except StoreUnavailable:
         obs.count(obs.STORE_FAILURES, record.application.channel.value)
-        obs.logger.error(
+        logger.error(
             "application store write failed",
             extra={"application": obs.without_pii(record.application.model_dump(mode="json"))},
         )
@@ -78,7 +79,7 @@ def _queue(intake: Intake, application_ids: list[str], reason: Reason, channel: 
     failed = intake.queue.send_all(requests)
     if failed:
         obs.count(obs.QUEUE_SEND_FAILURES, channel, len(failed))
-        obs.logger.error("stored but not queued", extra={"application_ids": failed, "status": "PENDING_SCORE"})
+        logger.error("stored but not queued", extra={"application_ids": failed, "status": "PENDING_SCORE"})
 
 
 def submit(application: Application, intake: Intake) -> SubmissionAnswer:
@@ -103,10 +104,10 @@ def submit(application: Application, intake: Intake) -> SubmissionAnswer:
         return SubmissionAnswer.of_record(existing)
     if assessment is not None:
         obs.count(obs.SCORED_INLINE, channel)
-        obs.logger.info("scored inline", extra={"tier": assessment.tier.value, "status": "SCORED"})
+        logger.info("scored inline", extra={"tier": assessment.tier.value, "status": "SCORED"})
         return SubmissionAnswer.scored(assessment)
     obs.count(obs.PENDING, channel)
-    obs.logger.info("stored for later scoring", extra={"status": "PENDING_SCORE"})
+    logger.info("stored for later scoring", extra={"status": "PENDING_SCORE"})
     _queue(intake, [application.application_id], "scoring_failed", channel)
     return SubmissionAnswer.pending(application.application_id)
 
@@ -164,7 +165,7 @@ def resubmit(existing_id: str, application: Application, intake: Intake) -> Subm
             application_id=existing_id,
         )
     channel = amended.channel.value
-    obs.logger.info("application amended", extra={"version": new.version, "status": new.status.value})
+    logger.info("application amended", extra={"version": new.version, "status": new.status.value})
     answer = SubmissionAnswer.of_record(new).model_copy(update={"amended": True})
     if assessment is None:
         obs.count(obs.PENDING, channel)
@@ -189,7 +190,7 @@ def accept_batch(applications: list[Application], intake: Intake) -> BatchAnswer
         intake.store.put_all_new(records)
     except StoreUnavailable:
         obs.count(obs.STORE_FAILURES, channel)
-        obs.logger.error("application store batch write failed", extra={"count": len(records)})
+        logger.error("application store batch write failed", extra={"count": len(records)})
         raise
     ids = [app.application_id for app in applications]
     obs.count(obs.PENDING, channel, len(ids))

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from riskline_runtime.observability import logger
 from riskline_schema import (
     ApplicationRecord,
     AuditOutcome,
@@ -32,7 +33,6 @@ from . import service
 from .access_log import AccessLog, LoggedDecision
 from .errors import NotFound, StoreUnavailable, ValidationFailed
 from .grades import GradeScale, parse_scale
-from .observability import logger
 from .reason_wording import in_words
 from .review_queue import QueueEntry, QueueSlice, ReviewQueue
 from .store import ApplicationStore

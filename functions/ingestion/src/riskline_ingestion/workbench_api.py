@@ -12,9 +12,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from riskline_runtime.observability import logger
+
 from . import wiring, workbench
 from .http_body import SINGLE_LIMIT_BYTES, json_object
-from .observability import logger
 from .settings import settings
 from .workbench_auth import SignedIn, signed_in_auditor
 

@@ -9,15 +9,13 @@ lake's last `WINDOW_DAYS` days, compares them with the serving artifact's traini
 from datetime import UTC, date, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from riskline_runtime.clients import lazy
+from riskline_runtime.observability import entry_point, logger
 
 from .errors import ConfigurationError
 from .service import run
 from .settings import Settings
 
-logger = Logger()
 settings = Settings.from_env()
 s3 = lazy("s3")
 cloudwatch = lazy("cloudwatch")
@@ -34,7 +32,8 @@ def _until(event: dict[str, Any]) -> date:
     return datetime.now(UTC).date()
 
 
-@logger.inject_lambda_context
+# Its metrics go out through PutMetricData (metrics.py), per model version, not as EMF.
+@entry_point(with_metrics=False)
 def handler(event: dict[str, Any] | None, context: Any) -> dict[str, Any]:
     event = event or {}
     window_days = int(event["window_days"]) if event.get("window_days") else None

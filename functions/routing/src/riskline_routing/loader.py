@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from riskline_runtime.clients import lazy
+from riskline_runtime.observability import entry_point, logger, metrics
 
 from .errors import ConfigurationError, WarehouseError
 from .scheduled_load import LoadReport, Pending, WarehouseLoader
@@ -24,9 +24,6 @@ from .settings import Settings
 from .warehouse import Warehouse, open_warehouse
 
 LOAD_TIMEOUT_S = 240.0
-
-logger = Logger()
-metrics = Metrics()
 
 # Built once per container; nothing here needs more than a region (AWS_ENDPOINT_URL_* redirect it locally).
 settings = Settings.from_env()
@@ -43,8 +40,7 @@ def build(config: Settings, *, s3_client: Any, target: Warehouse) -> WarehouseLo
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     pending: Pending | None = None
     try:

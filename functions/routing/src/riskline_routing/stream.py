@@ -10,12 +10,12 @@ rewrites the same lake objects and the upsert is idempotent, so nothing is lost 
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from riskline_runtime.clients import lazy
+from riskline_runtime.observability import entry_point, logger, metrics, traced_method
 from riskline_schema import LakeRecord
 
 from .convert import lake_row
@@ -26,9 +26,6 @@ from .load_log import stream_target
 from .service import Persisted, Router
 from .settings import Settings
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 # Built once per container from the environment (AWS_ENDPOINT_URL_* redirect them locally).
@@ -86,9 +83,7 @@ def _all_failed(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     }
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
     batch = _Batch(applicant_key.get())
@@ -118,6 +113,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return response
 
 
-@tracer.capture_method(capture_response=False)
+@traced_method
 def _persist(rows: list[LakeRecord]) -> Persisted:
     return router.persist(rows)
