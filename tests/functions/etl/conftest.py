@@ -17,7 +17,7 @@ from botocore.response import StreamingBody
 from moto import mock_aws
 
 from riskline_etl.endpoint import Endpoint
-from riskline_etl.store import ApplicationsTable
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_schema import Application, ApplicationRecord, ApplicationStatus, RiskAssessment
 
 EVENTS = Path(__file__).parent / "events"

@@ -32,5 +32,5 @@ def test_entry_point_does_not_load_unused_heavy_modules(module):
 
 def test_sync_path_does_not_load_the_queue_machinery():
     loaded = modules_after_import("riskline_etl.sync")
-    assert "riskline_etl.store" not in loaded
+    assert "riskline_runtime.applications_table" not in loaded
     assert "aws_lambda_powertools.utilities.batch" not in loaded

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from botocore.exceptions import ClientError
 
 import riskline_etl.queue_consumer as queue_consumer
-from riskline_etl.store import ApplicationsTable
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_schema import ApplicationRecord, ApplicationStatus
 
 from .conftest import (
@@ -186,16 +186,16 @@ def test_unreadable_item_fails_the_message_naming_fields_not_values(items, appli
 def test_table_throttling_fails_only_that_message_for_redelivery(items, application, lambda_context, monkeypatch):
     other = application.model_copy(update={"application_id": "app-etl-00000002"})
     items.put_item(Item=stored_record(other).to_item())
-    real_get = queue_consumer.table.get
+    real_read = queue_consumer.table.read
 
     def throttled_for_first(application_id):
         if application_id == APP_ID:
             raise ClientError(
                 {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "GetItem"
             )
-        return real_get(application_id)
+        return real_read(application_id)
 
-    monkeypatch.setattr(queue_consumer.table, "get", throttled_for_first)
+    monkeypatch.setattr(queue_consumer.table, "read", throttled_for_first)
     event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
     response = queue_consumer.handler(event, lambda_context)
     assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}

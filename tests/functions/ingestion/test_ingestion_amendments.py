@@ -1,7 +1,7 @@
 """A corrected resubmission (same applicant, loan amount, purpose and day; other details) amends the
 stored application: a new version, scored again, answered with the new decision — never the old one."""
 
-from riskline_ingestion.store import _from_attributes
+from riskline_runtime.applications_table import _from_attributes
 from riskline_schema import ApplicationRecord
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from riskline_ingestion import settings
-from riskline_ingestion.store import _from_attributes
+from riskline_runtime.applications_table import _from_attributes
 from riskline_schema import ApplicationRecord
 
 from .conftest import AUDITOR_ARN

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from riskline_etl.store import ApplicationsTable
 from riskline_ingestion import payloads, wiring
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_schema import ApplicationRecord, ApplicationStatus, AuditDecision, RiskAssessment, RiskTier
 
 from .conftest import APPLICATIONS_TABLE, MODEL_VERSION, load_event
@@ -71,12 +71,12 @@ def test_scoring_later_into_review_enqueues_and_a_rescore_out_of_review_dequeues
     table = ApplicationsTable(world.dynamodb, APPLICATIONS_TABLE)
 
     assert queued_ids(world) == []
-    assert table.save_assessment(table.get(app.application_id), assessment(app, RiskTier.MEDIUM), NOW)
+    assert table.save_assessment(table.read(app.application_id), assessment(app, RiskTier.MEDIUM), NOW)
     assert queued_ids(world) == [app.application_id]
     later = NOW + timedelta(minutes=5)
-    assert table.save_assessment(table.get(app.application_id), assessment(app, RiskTier.LOW, later), later)
+    assert table.save_assessment(table.read(app.application_id), assessment(app, RiskTier.LOW, later), later)
     assert queued_ids(world) == []
-    assert table.get(app.application_id).record.assessment.tier is RiskTier.LOW
+    assert table.read(app.application_id).record.assessment.tier is RiskTier.LOW
 
 
 def test_an_audit_takes_the_application_out_of_the_queue(world):

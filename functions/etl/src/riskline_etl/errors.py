@@ -13,7 +13,6 @@ __all__ = [
     "PoisonMessage",
     "ScoringFailure",
     "UnknownApplication",
-    "UnreadableItem",
 ]
 
 FailureKind = Literal["timeout", "throttled", "endpoint_error", "model_rejected", "invalid_input"]
@@ -40,10 +39,6 @@ class ScoringFailure(EtlError):
 
 class UnknownApplication(EtlError):
     """A scoring request names an application the table does not hold."""
-
-
-class UnreadableItem(EtlError):
-    """The stored item does not parse as an ApplicationRecord (reported by field, never by value)."""
 
 
 class PoisonMessage(EtlError):

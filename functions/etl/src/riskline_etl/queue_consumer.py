@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
+from riskline_runtime.applications_table import ApplicationsTable, UnreadableItem
 from riskline_runtime.clients import lazy
 from riskline_runtime.observability import entry_point, logger, metrics
 from riskline_schema import ScoringRequest, format_problems
@@ -26,11 +27,10 @@ from .endpoint import Endpoint
 from .errors import ConfigurationError, EtlError, PoisonMessage, ScoringFailure
 from .service import score_stored
 from .settings import Settings
-from .store import ApplicationsTable
 
 settings = Settings.from_env()
 endpoint = Endpoint.from_settings(settings)
-table = ApplicationsTable(lazy("dynamodb"), settings.applications_table or "")
+table = ApplicationsTable(lazy("dynamodb"), settings.applications_table)
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -56,7 +56,7 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
         metrics.add_metric(name="ScoringFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring failed", extra={"kind": failure.kind, "retryable": failure.retryable})
         raise
-    except (EtlError, ConfigurationError) as error:
+    except (EtlError, ConfigurationError, UnreadableItem) as error:
         metrics.add_metric(name="ScoringRequestFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring request failed", extra={"error": type(error).__name__, "detail": str(error)})
         raise

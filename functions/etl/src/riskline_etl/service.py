@@ -21,8 +21,9 @@ from riskline_schema import (
 from .errors import ConcurrentUpdate, ScoringFailure, UnknownApplication
 
 if TYPE_CHECKING:  # the sync path never loads the DynamoDB adapter
+    from riskline_runtime.applications_table import StoredApplication
+
     from .endpoint import EndpointAnswer
-    from .store import StoredApplication
 
 
 class Predictor(Protocol):
@@ -30,7 +31,7 @@ class Predictor(Protocol):
 
 
 class Store(Protocol):
-    def get(self, application_id: str) -> StoredApplication | None: ...
+    def read(self, application_id: str) -> StoredApplication | None: ...
 
     def save_assessment(self, stored: StoredApplication, assessment: RiskAssessment, now: datetime) -> bool: ...
 
@@ -98,7 +99,7 @@ def score_stored(
     Raises UnknownApplication or ScoringFailure: the message then fails and SQS redelivers it
     (and, after the redrive limit, moves it to the DLQ) — a failure is never swallowed.
     """
-    stored = store.get(request.application_id)
+    stored = store.read(request.application_id)
     if stored is None:
         raise UnknownApplication(f"application {request.application_id} is not in the applications table")
     record = stored.record
@@ -109,7 +110,7 @@ def score_stored(
         return Outcome.RESCORED if record.assessment is not None else Outcome.SCORED
     # The condition failed: someone changed the item meanwhile. If it is now scored, our work is
     # redundant; anything else is unexpected and the message is retried.
-    latest = store.get(request.application_id)
+    latest = store.read(request.application_id)
     if latest is not None and latest.record.status is ApplicationStatus.SCORED:
         return Outcome.SUPERSEDED
     raise ConcurrentUpdate(f"application {request.application_id} changed during scoring and is not scored")

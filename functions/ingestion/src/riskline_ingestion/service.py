@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_runtime.observability import logger
 from riskline_schema import (
     FINANCIAL_FIELDS,
@@ -28,7 +29,6 @@ from .grades import GradeScale
 from .idempotency import content_of
 from .queue_sender import ScoringQueue
 from .scoring import Scorer
-from .store import ApplicationStore
 
 # DynamoDB numbers end at 1e-130: a valid but absurdly small fraction would make the write fail.
 SMALLEST_STORED_FRACTION = 1e-100
@@ -48,7 +48,7 @@ def storable(application: Application) -> Application:
 class Intake:
     """What the service needs from the outside world; tests swap any part."""
 
-    store: ApplicationStore
+    store: ApplicationsTable
     queue: ScoringQueue
     scorer: Scorer
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -120,10 +120,10 @@ def resubmit(existing_id: str, application: Application, intake: Intake) -> Subm
     scored again and answered with the new decision, never with the old one. An application an
     auditor has already decided is not amended (409 naming it): its label belongs to what was decided.
     """
-    found = intake.store.get_for_update(existing_id)
+    found = intake.store.read(existing_id)
     if found is None:
         raise StoreUnavailable("the application store gave inconsistent answers; nothing was accepted")
-    record, token = found
+    record, token = found.record, found.updated_at_raw
     if content_of(record.application) == content_of(application):
         return SubmissionAnswer.of_record(record)
     if record.audit is not None:
@@ -227,7 +227,7 @@ def _audit_view(audit: AuditDecision, decisions: int) -> dict:
     return view
 
 
-def status_of(application_id: str, store: ApplicationStore) -> dict:
+def status_of(application_id: str, store: ApplicationsTable) -> dict:
     """What a client may see about an application: its progress and verdict, never the applicant."""
     record = store.get(application_id)
     if record is None:
@@ -256,7 +256,7 @@ def record_audit(
     request: AuditRequest,
     auditor: Auditor,
     scale: GradeScale,
-    store: ApplicationStore,
+    store: ApplicationsTable,
     now: datetime,
 ) -> AuditDecision:
     """Append an auditor's decision (the latest recorded one is the label); the grade must be in the scale."""

@@ -7,9 +7,11 @@ never touches a service (a GET never scores) never pays for its client.
 from functools import cache
 from typing import Any
 
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_runtime.clients import client
 
 from .access_log import AccessLog
+from .errors import Conflict, StoreUnavailable
 from .queue_sender import ScoringQueue
 from .review_queue import ReviewQueue
 from .scoring import LambdaScorer, Scorer
@@ -17,13 +19,15 @@ from .service import Intake
 from .settings import settings
 
 __all__ = ["intake", "queue", "scorer", "settings", "store"]
-from .store import ApplicationStore
 from .workbench import Workbench
 
 
 @cache
-def store() -> ApplicationStore:
-    return ApplicationStore(client("dynamodb"), settings().applications_table)
+def store() -> ApplicationsTable:
+    # A refused write answers 503 (retry: nothing was accepted), a race that will not settle 409.
+    return ApplicationsTable(
+        client("dynamodb"), settings().applications_table, unavailable=StoreUnavailable, conflict=Conflict
+    )
 
 
 @cache

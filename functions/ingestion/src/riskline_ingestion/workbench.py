@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from riskline_runtime.applications_table import ApplicationsTable
 from riskline_runtime.observability import logger
 from riskline_schema import (
     ApplicationRecord,
@@ -35,7 +36,6 @@ from .errors import NotFound, StoreUnavailable, ValidationFailed
 from .grades import GradeScale, parse_scale
 from .reason_wording import in_words
 from .review_queue import QueueEntry, QueueSlice, ReviewQueue
-from .store import ApplicationStore
 from .workbench_auth import SignedIn
 
 DEFAULT_PAGE = 25
@@ -45,7 +45,7 @@ STATS_DAYS = 7
 
 @dataclass(frozen=True)
 class Workbench:
-    store: ApplicationStore
+    store: ApplicationsTable
     queue: ReviewQueue
     log: AccessLog
     scale: GradeScale = field(default_factory=lambda: parse_scale(""))
@@ -150,7 +150,7 @@ def queue_page(part: QueueSlice, cursor: str | None, limit: int, bench: Workbenc
 # -- one application -------------------------------------------------------------------------------
 
 
-def _record(application_id: str, store: ApplicationStore) -> ApplicationRecord:
+def _record(application_id: str, store: ApplicationsTable) -> ApplicationRecord:
     record = store.get(application_id)
     if record is None:
         raise NotFound(f"no application with id {application_id}")
