@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
@@ -102,3 +103,17 @@ class RequiresVariables:
 
     def require(self, field: str) -> str:
         return require(getattr(self, field), self.VARIABLES[field])
+
+
+@dataclass(frozen=True)
+class LakeSettings(RequiresVariables):
+    """Where the data lake is (LAKE_BUCKET, LAKE_PREFIX): the settings every lake reader starts from."""
+
+    VARIABLES: ClassVar[Mapping[str, str]] = {"lake_bucket": "LAKE_BUCKET"}
+
+    lake_bucket: str | None = None
+    lake_prefix: str = "applications"
+
+    @staticmethod
+    def lake_values(read: Environment) -> dict[str, Any]:
+        return {"lake_bucket": read.optional("LAKE_BUCKET"), "lake_prefix": read.prefix("LAKE_PREFIX", "applications")}

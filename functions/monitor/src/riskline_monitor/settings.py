@@ -3,21 +3,15 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from riskline_runtime.settings import Environment, RequiresVariables
+from riskline_runtime.settings import Environment, LakeSettings
 
 from .drift import DEFAULT_PSI_THRESHOLD
 
 
 @dataclass(frozen=True)
-class Settings(RequiresVariables):
-    VARIABLES = {
-        "lake_bucket": "LAKE_BUCKET",
-        "model_version": "MODEL_VERSION",
-        "environment": "RISKLINE_ENVIRONMENT",
-    }
+class Settings(LakeSettings):
+    VARIABLES = LakeSettings.VARIABLES | {"model_version": "MODEL_VERSION", "environment": "RISKLINE_ENVIRONMENT"}
 
-    lake_bucket: str | None = None
-    lake_prefix: str = "applications"
     model_version: str | None = None
     models_prefix: str = "models"
     report_prefix: str = "monitoring/drift"
@@ -30,8 +24,9 @@ class Settings(RequiresVariables):
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         read = Environment(env)
         return cls(
-            **{field: read.optional(variable) for field, variable in cls.VARIABLES.items()},
-            lake_prefix=read.prefix("LAKE_PREFIX", "applications"),
+            **cls.lake_values(read),
+            model_version=read.optional("MODEL_VERSION"),
+            environment=read.optional("RISKLINE_ENVIRONMENT"),
             models_prefix=read.prefix("MODELS_PREFIX", "models"),
             report_prefix=read.prefix("REPORT_PREFIX", "monitoring/drift"),
             namespace=read.text("MONITOR_NAMESPACE", "riskline/drift"),

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from riskline_runtime.settings import ConfigurationError, Environment, RequiresVariables
+from riskline_runtime.settings import ConfigurationError, Environment, LakeSettings
 
 BACKENDS = ("redshift", "duckdb")
 # stream: the stream handler upserts the warehouse per batch; scheduled: it logs each batch's lake
@@ -12,12 +12,11 @@ LOAD_MODES = ("stream", "scheduled")
 
 
 @dataclass(frozen=True)
-class Settings(RequiresVariables):
+class Settings(LakeSettings):
     """Missing values stay None here and fail, naming their variable, only where they are used:
     importing the handler must work anywhere (packaging checks, cold-start bench)."""
 
-    VARIABLES = {
-        "lake_bucket": "LAKE_BUCKET",
+    VARIABLES = LakeSettings.VARIABLES | {
         "applicant_key_secret_arn": "APPLICANT_KEY_SECRET_ARN",
         "redshift_workgroup": "REDSHIFT_WORKGROUP",
         "redshift_database": "REDSHIFT_DATABASE",
@@ -28,8 +27,6 @@ class Settings(RequiresVariables):
         "failure_queue_url": "ROUTING_FAILURE_QUEUE_URL",
     }
 
-    lake_bucket: str | None = None
-    lake_prefix: str = "applications"
     applicant_key_secret_arn: str | None = None
     warehouse_backend: str = "redshift"
     redshift_workgroup: str | None = None
@@ -46,8 +43,7 @@ class Settings(RequiresVariables):
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         read = Environment(env)
         settings = cls(
-            **{field: read.optional(variable) for field, variable in cls.VARIABLES.items()},
-            lake_prefix=read.prefix("LAKE_PREFIX", "applications"),
+            **({field: read.optional(variable) for field, variable in cls.VARIABLES.items()} | cls.lake_values(read)),
             warehouse_backend=read.one_of("WAREHOUSE_BACKEND", BACKENDS, "redshift"),
             warehouse_load_mode=read.one_of("WAREHOUSE_LOAD_MODE", LOAD_MODES, "stream"),
             load_log_prefix=read.prefix("LOAD_LOG_PREFIX", "load-log"),
