@@ -82,11 +82,24 @@ class FakeSageMakerRuntime:
         if self.on_call is not None:
             self.on_call()
         self.clock.now += self.latency_s
-        outcome = self.script.pop(0) if self.script else endpoint_body()
+        outcome = self.script.pop(0) if self.script else self._default_answer(params)
         if isinstance(outcome, Exception):
             raise outcome
         body, content_type = outcome if isinstance(outcome, tuple) else (outcome, "application/json")
         return {"Body": streaming(body), "ContentType": content_type, "InvokedProductionVariant": "AllTraffic"}
+
+    @staticmethod
+    def _default_answer(params: dict[str, Any]) -> bytes | tuple[bytes, str]:
+        """One medium-tier prediction per record: JSON Lines for a JSON Lines request, as the container."""
+        if params.get("ContentType") == "application/jsonlines":
+            records = [line for line in str(params["Body"]).splitlines() if line.strip()]
+            return "".join(json.dumps(prediction()) + "\n" for _ in records).encode(), "application/jsonlines"
+        return endpoint_body()
+
+    def records_per_call(self) -> list[int]:
+        return [
+            len(str(c["Body"]).splitlines()) if c["ContentType"] == "application/jsonlines" else 1 for c in self.calls
+        ]
 
 
 @pytest.fixture

@@ -124,22 +124,91 @@ def test_only_failed_messages_are_reported_for_redelivery(items, application, sa
     assert read(items).status is ApplicationStatus.SCORED
 
 
-def test_endpoint_failure_fails_the_message_and_leaves_the_item_pending(items, application, sagemaker, lambda_context):
+def test_endpoint_failure_fails_the_messages_it_scored_and_leaves_their_items_pending(
+    items, application, sagemaker, lambda_context
+):
     other = application.model_copy(update={"application_id": "app-etl-00000002"})
+    done = application.model_copy(update={"application_id": "app-etl-00000003"})
     items.put_item(Item=stored_record(application).to_item())
     items.put_item(Item=stored_record(other).to_item())
+    items.put_item(
+        Item=stored_record(
+            done, status=ApplicationStatus.SCORED, assessment=old_assessment(done.application_id)
+        ).to_item()
+    )
     unavailable = ClientError(
         {"Error": {"Code": "ServiceUnavailable", "Message": "down"}, "ResponseMetadata": {"HTTPStatusCode": 503}},
         "InvokeEndpoint",
     )
-    sagemaker.script = [unavailable] * 3 + [endpoint_body()]
-    event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"))
+    sagemaker.script = [unavailable] * 3
+    event = sqs_event(scoring_request(APP_ID), scoring_request("app-etl-00000002"), scoring_request("app-etl-00000003"))
     response = queue_consumer.handler(event, lambda_context)
-    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
-    failed = read(items)
-    assert failed.status is ApplicationStatus.PENDING_SCORE
-    assert failed.assessment is None and failed.scoring_attempts == 1
-    assert read(items, "app-etl-00000002").status is ApplicationStatus.SCORED
+    # The two that needed scoring shared the one request, so both come back; the scored one is done.
+    assert response == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"][:2]]}
+    assert sagemaker.records_per_call() == [2, 2, 2]  # one request, retried within its budget
+    for application_id in (APP_ID, "app-etl-00000002"):
+        failed = read(items, application_id)
+        assert failed.status is ApplicationStatus.PENDING_SCORE
+        assert failed.assessment is None and failed.scoring_attempts == 1
+
+
+def test_a_batch_is_scored_in_one_endpoint_request_each_item_equal_to_its_own_answer(
+    items, application, sagemaker, lambda_context
+):
+    ids = [f"app-etl-0000001{n}" for n in range(5)]
+    for application_id in ids:
+        items.put_item(Item=stored_record(application.model_copy(update={"application_id": application_id})).to_item())
+    lines = [
+        prediction(tier, p) for tier, p in (("low", 0.1), ("high", 0.9), ("medium", 0.5), ("low", 0.2), ("high", 0.8))
+    ]
+    sagemaker.script = [("".join(json.dumps(line) + "\n" for line in lines).encode(), "application/jsonlines")]
+    response = queue_consumer.handler(sqs_event(*(scoring_request(i) for i in ids)), lambda_context)
+    assert response == {"batchItemFailures": []}
+    assert sagemaker.records_per_call() == [5]
+    call = sagemaker.calls[0]
+    assert (call["ContentType"], call["Accept"]) == ("application/jsonlines", "application/jsonlines")
+    sent = [json.loads(line)["application_id"] for line in call["Body"].splitlines()]
+    assert sent == ids  # in message order, so answer N belongs to message N
+    for application_id, line in zip(ids, lines, strict=True):
+        stored = read(items, application_id)
+        assert stored.status is ApplicationStatus.SCORED
+        assert (stored.assessment.tier.value, stored.assessment.probability) == (line["tier"], line["probability"])
+
+
+def test_a_record_the_container_refuses_fails_alone(items, application, sagemaker, lambda_context):
+    ids = ["app-etl-00000021", "app-etl-00000022", "app-etl-00000023"]
+    for application_id in ids:
+        items.put_item(Item=stored_record(application.model_copy(update={"application_id": application_id})).to_item())
+    refused = ClientError(
+        {
+            "Error": {"Code": "ModelError", "Message": "bad input"},
+            "OriginalStatusCode": 400,
+            "OriginalMessage": json.dumps({"error": "line 2: loan_amount: must be positive"}),
+            "ResponseMetadata": {"HTTPStatusCode": 424},
+        },
+        "InvokeEndpoint",
+    )
+    single_refused = ClientError(
+        {**refused.response, "OriginalMessage": json.dumps({"error": "loan_amount"})}, "InvokeEndpoint"
+    )
+    sagemaker.script = [refused, endpoint_body(), single_refused, endpoint_body()]
+    event = sqs_event(*(scoring_request(i) for i in ids))
+    response = queue_consumer.handler(event, lambda_context)
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][1]["messageId"]}]}
+    assert sagemaker.records_per_call() == [3, 1, 1, 1]
+    assert [read(items, i).status for i in ids] == [
+        ApplicationStatus.SCORED,
+        ApplicationStatus.PENDING_SCORE,
+        ApplicationStatus.SCORED,
+    ]
+
+
+def test_the_same_application_twice_in_a_batch_is_scored_once(items, application, sagemaker, lambda_context):
+    items.put_item(Item=stored_record(application).to_item())
+    response = queue_consumer.handler(sqs_event(scoring_request(APP_ID), scoring_request(APP_ID)), lambda_context)
+    assert response == {"batchItemFailures": []}
+    assert sagemaker.records_per_call() == [1]
+    assert read(items).scoring_attempts == 2  # ingestion's attempt, then this one
 
 
 def test_a_batch_where_every_message_fails_is_raised_so_all_are_redelivered(items, lambda_context):

@@ -88,9 +88,34 @@ class Endpoint:
 
     def predict(self, model_input: ModelInput, *, deadline: float | None = None) -> EndpointAnswer:
         """One prediction for one input. `deadline` is a `clock()` value after which no new attempt starts."""
+        raw, content_type, latency_ms, attempts = self._invoke(
+            model_input.model_dump_json(), "application/json", deadline
+        )
+        return EndpointAnswer(
+            prediction=_single_prediction(raw, content_type), latency_ms=latency_ms, attempts=attempts
+        )
+
+    def predict_many(self, model_inputs: list[ModelInput], *, deadline: float | None = None) -> list[EndpointAnswer]:
+        """One prediction per input, in order, from one JSON Lines request (CONTRACTS: several records
+        in one request). All or nothing, as the container answers: one failure fails them all."""
+        if not model_inputs:
+            return []
+        body = "\n".join(m.model_dump_json() for m in model_inputs) + "\n"
+        raw, content_type, latency_ms, attempts = self._invoke(body, "application/jsonlines", deadline)
+        predictions = _predictions(raw, content_type)
+        if len(predictions) != len(model_inputs):
+            raise ScoringFailure(
+                "endpoint_error",
+                f"endpoint answered {len(predictions)} predictions for {len(model_inputs)} inputs",
+                retryable=False,
+            )
+        # Each record waited for the whole request: that is its latency.
+        return [EndpointAnswer(prediction=p, latency_ms=latency_ms, attempts=attempts) for p in predictions]
+
+    def _invoke(self, body: str, content_type: str, deadline: float | None) -> tuple[bytes, str, float, int]:
+        """The body, its content type, the latency in ms (retries included) and the attempts made."""
         if not self._name:
             raise ScoringFailure("endpoint_error", "SAGEMAKER_ENDPOINT_NAME is not set", retryable=False)
-        body = model_input.model_dump_json()
         started = self._clock()
         attempt = 0
         while True:
@@ -98,12 +123,12 @@ class Endpoint:
             try:
                 response = self._client.invoke_endpoint(
                     EndpointName=self._name,
-                    ContentType="application/json",
-                    Accept="application/json",
+                    ContentType=content_type,
+                    Accept=content_type,
                     Body=body,
                 )
                 raw = response["Body"].read()
-                content_type = str(response.get("ContentType", "application/json"))
+                answered_type = str(response.get("ContentType", content_type))
                 break
             except (ClientError, BotoCoreError) as exc:
                 failure = _classify(exc, self._timeout_s)
@@ -114,9 +139,7 @@ class Endpoint:
                 if deadline is not None and self._clock() + delay + self._timeout_s > deadline:
                     raise _with_attempts(failure, attempt, "deadline reached") from exc
                 self._sleep(delay)
-        latency_ms = (self._clock() - started) * 1000
-        prediction = _single_prediction(raw, content_type)
-        return EndpointAnswer(prediction=prediction, latency_ms=round(latency_ms, 3), attempts=attempt)
+        return raw, answered_type, round((self._clock() - started) * 1000, 3), attempt
 
 
 def _with_attempts(failure: ScoringFailure, attempts: int, why: str = "") -> ScoringFailure:
@@ -165,8 +188,8 @@ def _container_error(original_message: object) -> str:
     return original_message[:_MAX_DETAIL]
 
 
-def _single_prediction(raw: bytes, content_type: str) -> dict[str, Any]:
-    """The one prediction of a `{"predictions": [...]}` body, or of a JSON Lines body (CONTRACTS)."""
+def _predictions(raw: bytes, content_type: str) -> list[dict[str, Any]]:
+    """The predictions of a `{"predictions": [...]}` body, or of a JSON Lines body (CONTRACTS)."""
     try:
         if content_type.split(";")[0].strip() in ("application/jsonlines", "application/x-jsonlines"):
             predictions: object = [json.loads(line) for line in raw.splitlines() if line.strip()]
@@ -175,9 +198,17 @@ def _single_prediction(raw: bytes, content_type: str) -> dict[str, Any]:
             predictions = doc.get("predictions") if isinstance(doc, dict) else None
     except ValueError:
         raise ScoringFailure("endpoint_error", f"endpoint answered a body that is not {content_type}", False) from None
-    if not isinstance(predictions, list) or len(predictions) != 1 or not isinstance(predictions[0], dict):
-        count = len(predictions) if isinstance(predictions, list) else "no"
+    if not isinstance(predictions, list) or not all(isinstance(p, dict) for p in predictions):
+        raise ScoringFailure("endpoint_error", "endpoint answered no predictions list of objects", False)
+    return predictions
+
+
+def _single_prediction(raw: bytes, content_type: str) -> dict[str, Any]:
+    predictions = _predictions(raw, content_type)
+    if len(predictions) != 1:
         raise ScoringFailure(
-            "endpoint_error", f"endpoint answered {count} predictions for one input (expected exactly 1)", False
+            "endpoint_error",
+            f"endpoint answered {len(predictions)} predictions for one input (expected exactly 1)",
+            False,
         )
     return predictions[0]

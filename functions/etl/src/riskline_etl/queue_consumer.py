@@ -1,12 +1,14 @@
 """SQS scoring consumer (handler `riskline_etl.queue_consumer.handler`).
 
 Each message is a `ScoringRequest`; the item is read from the applications table (the source of
-truth — never PII from the message), scored, and written back conditionally. Failed messages are
+truth — never PII from the message), scored, and written back conditionally. The items of one
+batch that need scoring go to the endpoint in one JSON Lines request (`score_stored_batch`). Failed messages are
 reported individually (powertools partial batch response) so only they are redelivered; after the
 queue's redrive limit they land in the DLQ.
 """
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -25,7 +27,7 @@ from riskline_schema import ScoringRequest, format_problems
 from .deadline import deadline_from
 from .endpoint import Endpoint
 from .errors import ConfigurationError, EtlError, PoisonMessage, ScoringFailure
-from .service import score_stored
+from .service import score_stored_batch
 from .settings import Settings
 
 settings = Settings.from_env()
@@ -47,11 +49,30 @@ def _parse(body: str) -> ScoringRequest:
         raise PoisonMessage(f"message body is not a ScoringRequest: {problems}") from None
 
 
-def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
+def _score_batch(event: dict[str, Any], context: Any) -> dict[str, tuple[ScoringRequest | None, Any]]:
+    """messageId → (its request, its Outcome or the exception it fails with): every parsed request
+    scored together, with one endpoint request for all that need scoring."""
+    results: dict[str, tuple[ScoringRequest | None, Any]] = {}
+    parsed: dict[str, ScoringRequest] = {}
+    for raw in event.get("Records") or []:
+        try:
+            parsed[raw["messageId"]] = _parse(raw.get("body", ""))
+        except PoisonMessage as poison:  # fails every time → redelivered → DLQ, never dropped
+            results[raw["messageId"]] = (None, poison)
+    deadline = deadline_from(context, endpoint.clock())
+    outcomes = score_stored_batch(list(parsed.values()), table, endpoint, _now, deadline)
+    for (message_id, request), outcome in zip(parsed.items(), outcomes, strict=True):
+        results[message_id] = (request, outcome)
+    return results
+
+
+def record_handler(record: SQSRecord, results: dict[str, tuple[ScoringRequest | None, Any]]) -> str:
+    request, outcome = results[record.message_id]
     try:
-        request = _parse(record.body)  # a poison message fails every time → redelivered → DLQ, never dropped
-        logger.append_keys(application_id=request.application_id, reason=request.reason)
-        outcome = score_stored(request, table, endpoint, _now, deadline_from(lambda_context, endpoint.clock()))
+        if request is not None:
+            logger.append_keys(application_id=request.application_id, reason=request.reason)
+        if isinstance(outcome, Exception):
+            raise outcome
     except ScoringFailure as failure:
         metrics.add_metric(name="ScoringFailed", unit=MetricUnit.Count, value=1)
         logger.warning("scoring failed", extra={"kind": failure.kind, "retryable": failure.retryable})
@@ -67,6 +88,7 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
         raise
     finally:
         logger.remove_keys(["application_id", "reason"])
+    assert request is not None  # a request that parsed has an outcome
     metrics.add_metric(name=f"Queue{outcome.value.capitalize()}", unit=MetricUnit.Count, value=1)
     logger.info("scoring request done", extra={"outcome": outcome.value, "application_id": request.application_id})
     return outcome.value
@@ -74,4 +96,7 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> str:
 
 @entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    results = _score_batch(event, context)
+    return process_partial_response(
+        event=event, record_handler=partial(record_handler, results=results), processor=processor, context=context
+    )

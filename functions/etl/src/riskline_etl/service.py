@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
@@ -29,6 +30,8 @@ if TYPE_CHECKING:  # the sync path never loads the DynamoDB adapter
 class Predictor(Protocol):
     def predict(self, model_input: Any, *, deadline: float | None = None) -> EndpointAnswer: ...
 
+    def predict_many(self, model_inputs: list[Any], *, deadline: float | None = None) -> list[EndpointAnswer]: ...
+
 
 class Store(Protocol):
     def read(self, application_id: str) -> StoredApplication | None: ...
@@ -47,7 +50,18 @@ def assess(
     application: Application, endpoint: Predictor, now: Callable[[], datetime], deadline: float | None = None
 ) -> RiskAssessment:
     """Extract the PII-free ModelInput, ask the endpoint, and build the RiskAssessment."""
-    answer = endpoint.predict(application.to_model_input(), deadline=deadline)
+    return _assessment_of(application, endpoint.predict(application.to_model_input(), deadline=deadline), now)
+
+
+def assess_many(
+    applications: list[Application], endpoint: Predictor, now: Callable[[], datetime], deadline: float | None = None
+) -> list[RiskAssessment]:
+    """`assess` for several applications in one endpoint request (in order; all or nothing)."""
+    answers = endpoint.predict_many([a.to_model_input() for a in applications], deadline=deadline)
+    return [_assessment_of(a, answer, now) for a, answer in zip(applications, answers, strict=True)]
+
+
+def _assessment_of(application: Application, answer: EndpointAnswer, now: Callable[[], datetime]) -> RiskAssessment:
     try:
         return RiskAssessment.model_validate(
             {
@@ -99,15 +113,89 @@ def score_stored(
     Raises UnknownApplication or ScoringFailure: the message then fails and SQS redelivers it
     (and, after the redrive limit, moves it to the DLQ) — a failure is never swallowed.
     """
+    stored = _to_score(request, store)
+    if stored is None:
+        return Outcome.DUPLICATE
+    return _write(request, stored, assess(stored.record.application, endpoint, now, deadline), store, now)
+
+
+def score_stored_batch(
+    requests: list[ScoringRequest],
+    store: Store,
+    endpoint: Predictor,
+    now: Callable[[], datetime],
+    deadline: float | None = None,
+) -> list[Outcome | Exception]:
+    """`score_stored` for a queue batch with one endpoint request for every item that needs scoring:
+    per request, in order, its Outcome or the exception its message fails with.
+
+    If the container refuses the combined request (one record it will not take fails them all), each
+    is scored alone so that only that one fails. A second request for an application already in the
+    batch runs after it, alone, as a redelivery would.
+    """
+    results: list[Outcome | Exception | None] = [None] * len(requests)
+    batch: list[tuple[int, StoredApplication]] = []
+    later: list[int] = []
+    seen: set[str] = set()
+    for index, request in enumerate(requests):
+        if request.application_id in seen:
+            later.append(index)
+            continue
+        seen.add(request.application_id)
+        try:
+            stored = _to_score(request, store)
+        except Exception as error:  # reported for this message alone
+            results[index] = error
+            continue
+        if stored is None:
+            results[index] = Outcome.DUPLICATE
+        else:
+            batch.append((index, stored))
+    if len(batch) == 1:
+        later.insert(0, batch.pop()[0])
+    if batch:
+        try:
+            assessments = assess_many([s.record.application for _, s in batch], endpoint, now, deadline)
+        except ScoringFailure as failure:
+            if failure.kind == "model_rejected":
+                later = [index for index, _ in batch] + later
+            else:
+                for index, _ in batch:
+                    results[index] = failure
+        else:
+            for (index, stored), assessment in zip(batch, assessments, strict=True):
+                results[index] = _outcome(partial(_write, requests[index], stored, assessment, store, now))
+    for index in sorted(later):
+        results[index] = _outcome(partial(score_stored, requests[index], store, endpoint, now, deadline))
+    return [r if r is not None else RuntimeError("request left unscored") for r in results]
+
+
+def _outcome(step: Callable[[], Outcome]) -> Outcome | Exception:
+    try:
+        return step()
+    except Exception as error:  # reported for this message alone
+        return error
+
+
+def _to_score(request: ScoringRequest, store: Store) -> StoredApplication | None:
+    """The stored item to score, or None when it is already scored and this is not a rescore."""
     stored = store.read(request.application_id)
     if stored is None:
         raise UnknownApplication(f"application {request.application_id} is not in the applications table")
-    record = stored.record
-    if record.status is ApplicationStatus.SCORED and request.reason != "rescore":
-        return Outcome.DUPLICATE
-    assessment = assess(record.application, endpoint, now, deadline)
+    if stored.record.status is ApplicationStatus.SCORED and request.reason != "rescore":
+        return None
+    return stored
+
+
+def _write(
+    request: ScoringRequest,
+    stored: StoredApplication,
+    assessment: RiskAssessment,
+    store: Store,
+    now: Callable[[], datetime],
+) -> Outcome:
     if store.save_assessment(stored, assessment, now()):
-        return Outcome.RESCORED if record.assessment is not None else Outcome.SCORED
+        return Outcome.RESCORED if stored.record.assessment is not None else Outcome.SCORED
     # The condition failed: someone changed the item meanwhile. If it is now scored, our work is
     # redundant; anything else is unexpected and the message is retried.
     latest = store.read(request.application_id)
