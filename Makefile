@@ -124,9 +124,10 @@ deploy-function: $(VENV)/.installed ## build one function's zip, deploy it, move
 .PHONY: bench-coldstart
 
 BENCH_RUNS ?= 9
-bench-coldstart: $(VENV)/.installed ## median cold import of each handler from its zip vs `import boto3` (BENCH_RUNS=9)
+bench-coldstart: $(VENV)/.installed ## each handler's cold import vs `import boto3`, then init + first invocation vs a bare-boto3 handler (BENCH_RUNS=9)
 	$(PY) tools/package.py $(FN)
 	$(PY) bench/coldstart.py --runs $(BENCH_RUNS) $(FN)
+	$(PY) bench/coldstart_first.py --runs $(BENCH_RUNS)
 
 # ---- Ingestion ---------------------------------------------------------------------------------
 # ingestion Lambda (functions/ingestion): its tests and its cold-import figure.
