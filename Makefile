@@ -197,11 +197,11 @@ BENCH_CONCURRENCY ?= 1 4 8
 local-prereqs: $(VENV)/.installed package | build/model/model.tar.gz
 
 up: local-prereqs ## run the local stack in the foreground (moto, terraform apply, endpoint, Lambda runtime); Ctrl-C stops it
-	$(LOCAL_PY) -m riskline_local.up
+	$(LOCAL_PY) -m riskline_local.emulator.up
 
 demo: local-prereqs ## replay DEMO_APPLICATIONS (2000) applications through every channel, reconcile, turn the learning loop once (DEMO_FAULTS=1 faults, DEMO_DRIFT=1 a shifted second wave)
 	DEMO_APPLICATIONS=$(DEMO_APPLICATIONS) DEMO_CONCURRENCY=$(DEMO_CONCURRENCY) DEMO_FAULTS=$(DEMO_FAULTS) DEMO_DRIFT=$(DEMO_DRIFT) \
-	  DEMO_SEED=$(DEMO_SEED) $(LOCAL_PY) -m riskline_local.demo
+	  DEMO_SEED=$(DEMO_SEED) $(LOCAL_PY) -m riskline_local.demo.run
 
 bench-e2e: local-prereqs ## sustained load through the local API at a few concurrencies: app/s, API p50/p99, stream lag, endpoint p50
 	$(LOCAL_PY) bench/e2e.py --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY)
@@ -218,7 +218,7 @@ REGISTRY         ?= build/registry
 .PHONY: retrain approve bench-trainset
 
 retrain: $(VENV)/.installed | $(RETRAIN_CHAMPION) ## one loop turn on the demo's lake: training set, challenger, gate + comparison report, local registry, drift report
-	$(LOCAL_PY) -m riskline_local.loop_turn --lake $(RETRAIN_LAKE) --champion $(RETRAIN_CHAMPION) --out $(RETRAIN_OUT) --registry $(REGISTRY)
+	$(LOCAL_PY) -m riskline_local.demo.loop_turn --lake $(RETRAIN_LAKE) --champion $(RETRAIN_CHAMPION) --out $(RETRAIN_OUT) --registry $(REGISTRY)
 
 approve: $(VENV)/.installed ## approve a registered model version and print its rollout: make approve VERSION=N [DEPLOY_ENV=dev]
 	@test -n "$(VERSION)" || { echo "usage: make approve VERSION=<registry version> [DEPLOY_ENV=dev]"; exit 2; }

@@ -20,12 +20,12 @@ import threading
 import time
 from pathlib import Path
 
-from riskline_local.driver import Driver, Sent
-from riskline_local.procs import wait_until
-from riskline_local.reconcile import read_stores, reconcile
-from riskline_local.report import percentile
-from riskline_local.stack import ROOT, LocalStack, StackOptions
-from riskline_local.workload import build_workload
+from riskline_local.demo.driver import Driver, Sent
+from riskline_local.demo.reconcile import read_stores, reconcile
+from riskline_local.demo.report import percentile
+from riskline_local.demo.workload import build_workload
+from riskline_local.emulator.procs import wait_until
+from riskline_local.emulator.stack import ROOT, LocalStack, StackOptions
 from riskline_schema import Channel
 
 

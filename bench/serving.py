@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from riskline_local.procs import free_port
-from riskline_local.stages import start_stage
+from riskline_local.emulator.procs import free_port
+from riskline_local.emulator.stages import start_stage
 from riskline_model.data.generator import generate
 from riskline_model.serving.preprocess import Preprocessor
 from riskline_model.serving.xgboost import Scorer

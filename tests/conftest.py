@@ -93,8 +93,8 @@ def _package(dist: Path) -> None:
 def local_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """moto + terraform/envs/local applied once (the real zips; a copy of terraform/, so the checkout's
     `.terraform.lock.hcl` is untouched); destroyed at the end, and that destroy must succeed."""
-    from riskline_local.stack import LocalStack, StackOptions
-    from riskline_local.terraform import unavailable_reason
+    from riskline_local.emulator.stack import LocalStack, StackOptions
+    from riskline_local.emulator.terraform import unavailable_reason
 
     reason = unavailable_reason()
     if reason is not None:

@@ -3,7 +3,7 @@
 - `/var/task` is the extracted zip; `/var/runtime` provides only what the runtime ships
   (boto3, botocore and their dependencies, copied from the project venv and byte-compiled as the
   runtime's are); nothing else — no site-packages, no editable installs, no PYTHON* variables.
-- The environment is the local stack's Lambda environment (`riskline_local.lambda_env`: what Lambda
+- The environment is the local stack's Lambda environment (`riskline_local.emulator.lambda_env`: what Lambda
   sets) with POWERTOOLS_* and the contract variables from docs/CONTRACTS.md as placeholder values,
   and no AWS_ENDPOINT_URL*.
 """
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "local") not in sys.path:  # the Lambda environment is the local stack's own (not an installed package)
     sys.path.append(str(ROOT / "local"))
 
-from riskline_local.lambda_env import lambda_environment as lambda_environment_of  # noqa: E402
+from riskline_local.emulator.lambda_env import lambda_environment as lambda_environment_of  # noqa: E402
 
 RUNTIME_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "python-dateutil", "six")
 _HANDLER_ROW = re.compile(
@@ -58,7 +58,7 @@ def handler_module_path(handler: str, root: Path = ROOT) -> Path | None:
 
 
 def lambda_environment(function: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The local stack's Lambda environment (riskline_local.lambda_env), with every contract variable."""
+    """The local stack's Lambda environment (riskline_local.emulator.lambda_env), with every contract variable."""
     variables = {
         "POWERTOOLS_SERVICE_NAME": function,
         "POWERTOOLS_METRICS_NAMESPACE": "riskline",

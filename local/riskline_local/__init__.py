@@ -1,1 +1,1 @@
-"""riskline's embedded local stack: moto, the project's Terraform, the serving stages and a small Lambda runtime."""
+"""riskline on one machine: `emulator` (the AWS pieces, on moto) and `demo` (the workload that drives them)."""

@@ -39,7 +39,7 @@ def missing() -> str | None:
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from riskline_local.stack import LocalStack, StackOptions
+    from riskline_local.emulator.stack import LocalStack, StackOptions
     from riskline_model.train import train_to_dir
 
     tmp = tmp_path_factory.mktemp("workbench-stack")

@@ -8,7 +8,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from riskline_local.signin import LocalSignIn, LocalUser
+from riskline_local.emulator.signin import LocalSignIn, LocalUser
 
 POOL = "us-east-1_AbCdEf123"
 

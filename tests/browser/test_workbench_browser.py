@@ -42,9 +42,9 @@ def _fake_identity(application, n: int):
 @pytest.fixture(scope="module")
 def queued(local_stack) -> list[str]:
     """Submit web-form applications until at least three wait for an auditor; their ids, oldest first."""
-    from riskline_local import channels
-    from riskline_local.procs import wait_until
-    from riskline_local.workload import build_workload
+    from riskline_local.demo import payloads
+    from riskline_local.demo.workload import build_workload
+    from riskline_local.emulator.procs import wait_until
     from riskline_schema import Channel
 
     stack = local_stack
@@ -55,7 +55,7 @@ def queued(local_stack) -> list[str]:
             application = _fake_identity(submission.application.model_copy(update={"channel": Channel.WEBFORM}), n)
             answer = http.post(
                 f"{stack.api_base_url}/applications",
-                json=channels.webform_body(application),
+                json=payloads.webform_body(application),
                 headers={"x-api-key": key},
             )
             assert answer.status_code in (201, 202), answer.text
@@ -90,8 +90,8 @@ def _screenshot(page, name: str) -> None:
 def test_sign_in_open_decide_with_the_keyboard_and_find_the_label_everywhere(local_stack, browser, queued):
     from playwright.sync_api import expect
 
-    from riskline_local.procs import wait_until
-    from riskline_local.reconcile import read_stores
+    from riskline_local.demo.reconcile import read_stores
+    from riskline_local.emulator.procs import wait_until
 
     stack, site = local_stack, local_stack.workbench
     auditor = site.signin.users["auditor"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from riskline_local.procs import Child, free_port, port_open
+from riskline_local.emulator.procs import Child, free_port, port_open
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ class MotoServer:
             [
                 sys.executable,
                 "-m",
-                "riskline_local.motoserver",
+                "riskline_local.emulator.motoserver",
                 "--port",
                 str(self.port),
                 "--lambda-endpoint",

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from riskline_local.drift_wave import shifted_wave
-from riskline_local.workload import build_workload
+from riskline_local.demo.drift_wave import shifted_wave
+from riskline_local.demo.workload import build_workload
 
 
 def test_wave_shifts_the_fact_and_its_auditor_decisions_follow() -> None:

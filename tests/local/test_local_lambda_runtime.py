@@ -11,12 +11,12 @@ import boto3
 import httpx
 import pytest
 
-from riskline_local.apigw import ApiGatewayFront, load_api_keys, load_routes
-from riskline_local.lambda_api import LambdaInvokeFront
-from riskline_local.lambda_runtime import LambdaRuntime, split_function_name
-from riskline_local.procs import wait_until
-from riskline_local.sqs_poller import SqsPoller
-from riskline_local.stream_poller import StreamPoller
+from riskline_local.emulator.apigw import ApiGatewayFront, load_api_keys, load_routes
+from riskline_local.emulator.lambda_api import LambdaInvokeFront
+from riskline_local.emulator.lambda_runtime import LambdaRuntime, split_function_name
+from riskline_local.emulator.procs import wait_until
+from riskline_local.emulator.sqs_poller import SqsPoller
+from riskline_local.emulator.stream_poller import StreamPoller
 
 PROBE = """
 import json, os, time
@@ -327,7 +327,7 @@ def test_s3_notifications_reach_the_function_asynchronously(world):
 
 
 def test_api_gateway_front_requires_a_valid_sigv4_signature_on_aws_iam_methods(world):
-    from riskline_local.sigv4 import Signer, sign
+    from riskline_local.emulator.sigv4 import Signer, sign
 
     apigw = world["moto"].client("apigateway")
     api = apigw.create_rest_api(name="signed")["id"]

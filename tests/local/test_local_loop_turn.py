@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from riskline_local.loop_turn import demo_loop_turn, main
+from riskline_local.demo.loop_turn import demo_loop_turn, main
 from riskline_model.loop.synthetic import LakeSpec, lake_frame, write_lake
 from riskline_model.train import train_to_dir
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from riskline_local.procs import Child, ChildExited, free_port, port_open, wait_until
-from riskline_local.stages import StageProcess, StageSpec
+from riskline_local.emulator.procs import Child, ChildExited, free_port, port_open, wait_until
+from riskline_local.emulator.stages import StageProcess, StageSpec
 
 # Far longer than any failure below takes to show: a regression surfaces as TimeoutError, not as a pass.
 DEADLINE_S = 30.0

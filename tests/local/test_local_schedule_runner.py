@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from riskline_local.schedule_runner import Schedule, ScheduleRunner, discover, rate_seconds
+from riskline_local.emulator.schedule_runner import Schedule, ScheduleRunner, discover, rate_seconds
 
 ROLE = "arn:aws:iam::123456789012:role/scheduler"
 LOADER = "arn:aws:lambda:us-east-1:123456789012:function:riskline-local-warehouse-loader:live"

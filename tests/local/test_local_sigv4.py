@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from riskline_local.sigv4 import LocalCredentials, SignatureRefused, Signer, sign, verify
+from riskline_local.emulator.sigv4 import LocalCredentials, SignatureRefused, Signer, sign, verify
 
 AUDITOR = Signer("AKIAAUDITOR0000001", "auditor-secret", "arn:aws:iam::123456789012:user/auditor-01", "AIDAAUDITOR01")
 URL = "http://127.0.0.1:8123/local/applications/0123456789abcdef/audit"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from riskline_local.stack import LocalStack
+    from riskline_local.emulator.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -39,9 +39,9 @@ def world(local_env: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _run(world: World, count: int, seed: int, faults: object | None = None):
-    from riskline_local.demo import wait_for_drain
-    from riskline_local.driver import Driver
-    from riskline_local.workload import build_workload
+    from riskline_local.demo.driver import Driver
+    from riskline_local.demo.run import wait_for_drain
+    from riskline_local.demo.workload import build_workload
 
     stack = world.stack
     workload = build_workload(count, seed)
@@ -76,7 +76,7 @@ def test_every_channel_reaches_dynamodb_the_lake_and_the_warehouse(world: World)
 
 
 def test_faults_degrade_to_scored_later_and_lose_nothing(world: World) -> None:
-    from riskline_local.faults import FaultInjector, FaultPlan
+    from riskline_local.demo.faults import FaultInjector, FaultPlan
 
     plan = FaultPlan(warehouse_outage_s=12.0, crash_one_in=8)
     faults = FaultInjector(world.stack, plan)
@@ -132,7 +132,7 @@ class Haystack:
 
 
 def test_no_pii_in_the_lake_the_warehouse_or_any_log_line(world: World) -> None:
-    from riskline_local.reconcile import read_stores
+    from riskline_local.demo.reconcile import read_stores
 
     stack = world.stack
     assert world.sents, "runs after the flows above"

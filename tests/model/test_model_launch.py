@@ -11,7 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from riskline_local.procs import free_port
+from riskline_local.emulator.procs import free_port
 from riskline_model import launch
 
 ROOT = Path(__file__).resolve().parents[2]

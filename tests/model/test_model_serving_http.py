@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from riskline_local.pipeline import PipelineClient
-from riskline_local.stages import start_stage
+from riskline_local.emulator.pipeline import PipelineClient
+from riskline_local.emulator.stages import start_stage
 from riskline_model.data.generator import generate
 from riskline_model.features.spec import FEATURES
 from riskline_model.serving.xgboost import Scorer

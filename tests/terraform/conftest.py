@@ -1,4 +1,4 @@
-"""Shared fixtures of the terraform checks: the project's terraform runner (riskline_local.terraform:
+"""Shared fixtures of the terraform checks: the project's terraform runner (riskline_local.emulator.terraform:
 offline provider mirror, its own TF_DATA_DIR per directory under a temporary directory, so the checks
 never touch the `.terraform/` of a checkout someone is working in) and initialised, validated dirs.
 The moto apply of envs/local is the session's one, shared with the local stack's tests (`local_env`,
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from riskline_local.terraform import Terraform, unavailable_reason
+from riskline_local.emulator.terraform import Terraform, unavailable_reason
 
 ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"

@@ -21,10 +21,10 @@ import httpx
 
 from riskline_schema import Channel
 
-from . import channels
-from .procs import wait_until
-from .sigv4 import Signer, sign
-from .stack import REGION, LocalStack, sse_arguments
+from ..emulator.procs import wait_until
+from ..emulator.sigv4 import Signer, sign
+from ..emulator.stack import REGION, LocalStack, sse_arguments
+from . import payloads
 from .workload import Submission
 
 MAIL_FILE_ROWS = 100
@@ -118,7 +118,7 @@ class Driver:
 
     def _rest(self, sent: Sent) -> None:
         app = sent.submission.application
-        body = channels.webform_body(app) if app.channel is Channel.WEBFORM else channels.mobile_body(app)
+        body = payloads.webform_body(app) if app.channel is Channel.WEBFORM else payloads.mobile_body(app)
         headers = {"x-api-key": self.keys[app.channel.value], "Idempotency-Key": uuid.uuid4().hex}
         for attempt in range(REST_RETRIES):
             try:
@@ -145,7 +145,7 @@ class Driver:
         return payload
 
     def _lex(self, sent: Sent) -> None:
-        answer = self._invoke("ingestion_lex", channels.lex_event(sent.submission.application))
+        answer = self._invoke("ingestion_lex", payloads.lex_event(sent.submission.application))
         state = answer["sessionState"]
         attributes = state.get("sessionAttributes") or {}
         if state["intent"]["state"] != "Fulfilled":
@@ -154,7 +154,7 @@ class Driver:
         sent.accepted, sent.application_id, sent.status = True, attributes["application_id"], attributes.get("status")
 
     def _connect(self, sent: Sent) -> None:
-        answer = self._invoke("ingestion_connect", channels.connect_event(sent.submission.application))
+        answer = self._invoke("ingestion_connect", payloads.connect_event(sent.submission.application))
         if answer.get("status") not in ("SCORED", "PENDING_SCORE"):
             sent.error = f"{answer.get('status')}: {answer.get('message')}"
             return
@@ -164,7 +164,7 @@ class Driver:
     def _mail(self, batch: list[Sent], file_number: int) -> None:
         bucket, prefix = self.outputs["lake_bucket_name"], self.outputs["mailroom_prefix"]
         key = f"{prefix.rstrip('/')}/demo-{file_number:04d}.csv"
-        body = channels.mail_csv([s.submission.application for s in batch]).encode()
+        body = payloads.mail_csv([s.submission.application for s in batch]).encode()
         self.s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv", **self._sse)
         for sent in batch:
             sent.accepted = True  # handed to the mail room; its ids come from the mail-room report

@@ -41,7 +41,7 @@ from .workbench import WorkbenchSite
 
 log = logging.getLogger("riskline.stack")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 REGION = "us-east-1"
 _API_URL = re.compile(r"^https?://([A-Za-z0-9]+)\.execute-api\.[^/]+/([^/?#]+)")
 
@@ -183,7 +183,7 @@ class LocalStack:
             [
                 sys.executable,
                 "-m",
-                "riskline_local.motoserver",
+                "riskline_local.emulator.motoserver",
                 "--port",
                 str(self.moto_port),
                 "--lambda-endpoint",

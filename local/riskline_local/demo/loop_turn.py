@@ -6,7 +6,7 @@
 
 `demo_loop_turn(stack, champion, out_dir)` copies the running stack's lake (bucket from
 `terraform output`, prefix from the routing function's own environment) to `out_dir/lake/` and
-runs the turn there; `python -m riskline_local.loop_turn --lake DIR` runs it on a lake folder
+runs the turn there; `python -m riskline_local.demo.loop_turn --lake DIR` runs it on a lake folder
 (what `make retrain` does with the copy the demo leaves behind).
 """
 
@@ -27,7 +27,7 @@ from riskline_model.loop.gate import PROMOTE, Margins
 from riskline_model.loop.registry import LocalRegistry, Package
 from riskline_model.loop.trainset import TrainsetConfig, TrainsetRefused, TrainsetSummary, build_trainset
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GROUP = "riskline-risk"
 # The demo audits one application in five: a 2,000-application run yields about 400 labels, so the
 # local turn accepts smaller sets than the command's defaults (which are meant for real volumes).
@@ -119,7 +119,7 @@ def lake_prefix_of(stack: Any) -> str:
     `stack.client("lambda")` is the stack's Invoke front; function configurations live in moto's
     control plane, at `stack.moto_url`.
     """
-    from .stack import _client
+    from ..emulator.stack import _client
 
     name = stack.outputs.function_names["routing"]
     control_plane = _client("lambda", stack.moto_url)

@@ -17,7 +17,7 @@ from .apigw import ApiGatewayFront
 from .httpfront import Front, Response
 from .signin import LocalSignIn
 
-PAGE_DIR = Path(__file__).resolve().parents[2] / "workbench"
+PAGE_DIR = Path(__file__).resolve().parents[3] / "workbench"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "; ".join(
         [

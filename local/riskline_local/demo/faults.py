@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .stack import LocalStack
+from ..emulator.stack import LocalStack
 
 log = logging.getLogger("riskline.faults")
 

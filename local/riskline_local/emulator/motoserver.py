@@ -16,7 +16,7 @@ serving:
   `...IfExists` condition (e.g. "uploads must name the bucket's KMS key") refuses compliant and
   non-compliant requests alike.
 
-Run: python -m riskline_local.motoserver --port P --lambda-endpoint http://127.0.0.1:Q
+Run: python -m riskline_local.emulator.motoserver --port P --lambda-endpoint http://127.0.0.1:Q
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ..emulator.stack import LocalStack
 from .driver import Sent
-from .stack import LocalStack
 
 
 @dataclass

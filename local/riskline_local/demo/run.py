@@ -27,16 +27,16 @@ from pathlib import Path
 
 import httpx
 
+from ..emulator.procs import wait_until
+from ..emulator.stack import ROOT, LocalStack, StackOptions
+from ..emulator.terraform import TerraformMissing, terraform_binary
+from ..emulator.workbench import summary_line as workbench_summary
 from .drift_wave import shifted_wave
 from .driver import Driver, Sent
 from .faults import FaultInjector
 from .loop_turn import demo_loop_turn
-from .procs import wait_until
 from .reconcile import Reconciliation, Snapshot, attach_ids, lake_prefix, read_stores, reconcile
 from .report import DemoSummary, run_analytics
-from .stack import ROOT, LocalStack, StackOptions
-from .terraform import TerraformMissing, terraform_binary
-from .workbench import summary_line as workbench_summary
 from .workload import build_workload
 
 
@@ -46,7 +46,7 @@ def _env_int(name: str, default: int) -> int:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m riskline_local.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m riskline_local.demo.run", description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=_env_int("DEMO_APPLICATIONS", 2000))
     parser.add_argument("--concurrency", type=int, default=_env_int("DEMO_CONCURRENCY", 4))
     parser.add_argument("--faults", action="store_true", default=os.environ.get("DEMO_FAULTS", "0") not in ("", "0"))
@@ -67,12 +67,12 @@ INVALID_SUBMISSIONS = [
 
 def send_invalid(driver: Driver, workload_sample: list) -> dict[str, int]:
     """A few bad submissions: each must come back 4xx naming the field, and write nothing."""
-    from . import channels
+    from . import payloads
 
     out: dict[str, int] = {}
     for (channel, _what, spoil), submission in zip(INVALID_SUBMISSIONS, workload_sample, strict=False):
         app = submission.application
-        body = channels.webform_body(app) if channel == "webform" else channels.mobile_body(app)
+        body = payloads.webform_body(app) if channel == "webform" else payloads.mobile_body(app)
         spoil(body)
         answer = driver.http.post(
             f"{driver.stack.api_base_url}/applications", json=body, headers={"x-api-key": driver.keys[channel]}

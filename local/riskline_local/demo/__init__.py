@@ -1,0 +1,1 @@
+"""The demo: seeded applications through every channel, the faults, the reconciliation and the report."""

@@ -1,0 +1,1 @@
+"""The AWS emulator: moto, the project's Terraform, the serving stages, a small Lambda runtime and the fronts."""
