@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     from moto.server import ThreadedMotoServer
 
     sys.path.insert(0, str(ROOT / "local"))
-    from riskline_local.procs import LOOPBACK, free_port
+    from riskline_local.emulator.procs import LOOPBACK, free_port
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the moto server's request log
     port = free_port()
