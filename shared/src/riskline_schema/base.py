@@ -21,4 +21,6 @@ def utc_now() -> datetime:
 class StrictModel(BaseModel):
     """Every riskline model: unknown fields are errors, strings are trimmed, values immutable."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # defer_build: a model's validator is built on its first use, not at import — a handler
+    # touches a handful of the schema's models, and building all of them was most of its import.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True)
