@@ -1,7 +1,7 @@
 """Cold start as a user feels it: init plus the first invocation on a real event, from each handler's
 built zip, beside a bare-boto3 handler that makes the same AWS calls, in the same run.
 
-    python bench/coldstart_first.py               # etl_sync, etl_queue, routing
+    python bench/coldstart_first.py               # ingestion_api (GET status), etl_sync, etl_queue, routing
     python bench/coldstart_first.py --runs 15 routing
 
 Each run is a fresh Lambda-like interpreter (tools/lambda_sim.py: the zip on sys.path, the runtime's
@@ -164,6 +164,26 @@ def _sqs_event() -> dict[str, Any]:
     }
 
 
+def _status_event() -> dict[str, Any]:
+    """GET /applications/{id} as API Gateway's REST proxy delivers it (from the ingestion tests' sample)."""
+    sample = ROOT / "tests" / "functions" / "ingestion" / "events" / "apigw_rest_post_applications.json"
+    event = json.loads(sample.read_text())
+    path = f"/applications/{APP_ID}"
+    event.update(
+        resource="/applications/{application_id}",
+        path=path,
+        httpMethod="GET",
+        pathParameters={"application_id": APP_ID},
+        body=None,
+        isBase64Encoded=False,
+    )
+    event["requestContext"].update(resourcePath="/applications/{application_id}", httpMethod="GET", path=f"/prod{path}")
+    for headers in (event["headers"], event["multiValueHeaders"]):
+        for name in [n for n in headers if n.lower() in ("content-type", "content-length", "idempotency-key")]:
+            del headers[name]
+    return event
+
+
 def _invoke_endpoint(body: str) -> str:
     return (
         f"answer = sagemaker.invoke_endpoint(EndpointName={ENDPOINT!r}, ContentType='application/json', "
@@ -179,7 +199,18 @@ def scenarios(moto_url: str) -> list[Scenario]:
     def reset_item() -> None:
         dynamodb.put_item(TableName=TABLE, Item=_typed(item))
 
+    key = f"{{'application_id': {{'S': {APP_ID!r}}}}}"
     return [
+        Scenario(
+            "ingestion_api",
+            "ingestion",
+            "riskline_ingestion.api.handler",
+            _status_event(),
+            bare_setup="dynamodb = boto3.client('dynamodb')",
+            bare_calls=f"dynamodb.get_item(TableName={TABLE!r}, Key={key}, ConsistentRead=True)['Item']",
+            check=lambda result: result.get("statusCode") == 200,
+            before_each=reset_item,
+        ),
         Scenario(
             "etl_sync",
             "etl",
@@ -268,6 +299,9 @@ def environment(fn: str, moto_url: str, secret_arn: str, extra: dict[str, str]) 
             "SAGEMAKER_ENDPOINT_NAME": ENDPOINT,
             "LAKE_BUCKET": BUCKET,
             "APPLICANT_KEY_SECRET_ARN": secret_arn,
+            # JSON-valued variables get values of their shape (no key bound; the default grade scale).
+            "CHANNEL_API_KEY_IDS": "{}",
+            "AUDIT_GRADE_SCALE": "",
             # Tracing on, as the stack deploys every function: the handler pays for its segment.
             "_X_AMZN_TRACE_ID": "Root=1-6754a1b0-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1",
             "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
@@ -310,7 +344,7 @@ def measure(scenario: Scenario, task: Path, runtime: Path, env: dict[str, str], 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("roles", nargs="*", help="limit to these roles (etl_sync, etl_queue, routing)")
+    parser.add_argument("roles", nargs="*", help="limit to these roles (ingestion_api, etl_sync, etl_queue, routing)")
     parser.add_argument("--runs", type=int, default=9, help="fresh interpreters per handler and per baseline")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
