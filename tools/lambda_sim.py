@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +26,7 @@ if str(ROOT / "local") not in sys.path:  # the Lambda environment is the local s
     sys.path.append(str(ROOT / "local"))
 
 from riskline_local.emulator.lambda_env import lambda_environment as lambda_environment_of  # noqa: E402
+from riskline_local.emulator.lambda_env import unpack_code  # noqa: E402
 
 RUNTIME_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "python-dateutil", "six")
 _HANDLER_ROW = re.compile(
@@ -150,11 +150,10 @@ def _stamp_matches(target: Path, versions: dict[str, str]) -> bool:
     return stamp.is_file() and json.loads(stamp.read_text()) == versions
 
 
-def extract(zip_path: Path, target: Path) -> Path:
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(target)
+def extract(zip_path: Path, scratch: Path) -> Path:
+    """The zip's code as the local runtime unpacks it (one directory per content hash below `scratch`)."""
+    target = unpack_code(zip_path, scratch)
+    assert target is not None  # no expected hash: every zip unpacks
     return target
 
 

@@ -3,13 +3,18 @@
 The local Lambda runtime (`lambda_pool.py`) starts every execution environment with it, and
 `tools/lambda_sim.py` (the built-zip import test, `bench/coldstart.py`) runs handlers under it, so
 both see what Lambda sets, then the function's own variables, then the only local overrides (where
-boto3 sends each service). Stdlib only, so tools/ imports it without the stack's dependencies.
+boto3 sends each service); both run the code from the zip as `unpack_code` lays it out. Stdlib only,
+so tools/ imports it without the stack's dependencies.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
+import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 LAMBDA_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -55,3 +60,20 @@ def lambda_environment(
     env.update(variables or {})
     env.update(overrides or {})
     return env
+
+
+def unpack_code(zip_path: Path, dest_root: Path, expected_sha256: str | None = None) -> Path | None:
+    """The zip unpacked once per content hash under `dest_root`; None when it is not the deployed code.
+
+    `expected_sha256`: the function's `CodeSha256` (base64), when the caller knows what was deployed.
+    """
+    digest = hashlib.sha256(zip_path.read_bytes()).digest()
+    if expected_sha256 and base64.b64encode(digest).decode() != expected_sha256:
+        return None
+    target = dest_root / digest.hex()[:16]
+    if not (target / ".unpacked").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(target)
+        (target / ".unpacked").touch()
+    return target

@@ -9,9 +9,7 @@ SHA-256 matches the function's `CodeSha256`.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -21,7 +19,6 @@ import sys
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -67,21 +64,6 @@ class InvokeResult:
     function_error: str | None = None  # "Unhandled" when the handler raised, crashed or timed out
     duration_ms: float = 0.0
     cold_start: bool = False
-
-
-def unpack_code(zip_path: Path, dest_root: Path, expected_sha256: str) -> Path | None:
-    """Unpack a deployment zip once per content hash; None when it does not match what was deployed."""
-    digest = hashlib.sha256(zip_path.read_bytes()).digest()
-    if expected_sha256 and base64.b64encode(digest).decode() != expected_sha256:
-        log.warning("%s does not match the deployed CodeSha256; not running it", zip_path)
-        return None
-    target = dest_root / digest.hex()[:16]
-    if not (target / ".unpacked").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(zip_path) as archive:
-            archive.extractall(target)
-        (target / ".unpacked").touch()
-    return target
 
 
 class _Worker:

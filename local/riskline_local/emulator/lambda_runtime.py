@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .lambda_pool import FunctionPool, FunctionSpec, InvokeResult, unpack_code
+from .lambda_env import unpack_code
+from .lambda_pool import FunctionPool, FunctionSpec, InvokeResult
 
 log = logging.getLogger("riskline.lambda")
 
@@ -111,6 +112,8 @@ class LambdaRuntime:
         zip_path = self._zips.get(spec.code_sha256)
         if zip_path is not None:
             code_dir = unpack_code(zip_path, self._work_dir / "code", spec.code_sha256)
+            if code_dir is None:
+                log.warning("%s does not match the deployed CodeSha256; not running it", zip_path)
         else:
             log.warning("%s: no zip in dist/ matches its CodeSha256; running from the installed packages", spec.name)
         return FunctionPool(
