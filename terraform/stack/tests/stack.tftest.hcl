@@ -289,16 +289,6 @@ run "stream_mode_upserts_per_batch_and_deploys_no_loader" {
   }
 }
 
-run "an_unknown_load_mode_is_refused" {
-  command = plan
-
-  variables {
-    warehouse_load = { mode = "hourly" }
-  }
-
-  expect_failures = [var.warehouse_load]
-}
-
 run "warehouse_off_switches_routing_to_duckdb" {
   command = apply
 
@@ -322,42 +312,18 @@ run "warehouse_off_switches_routing_to_duckdb" {
   }
 }
 
-run "unknown_function_role_is_rejected" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
-    functions = { scoring = { memory_size = 512 } }
+    warehouse_load    = { mode = "hourly" }                                                  # an unknown load mode
+    functions         = { scoring = { memory_size = 512 } }                                  # an unknown function role
+    environment       = "qa"                                                                 # outside the list
+    api_channels      = { webform = { rate_limit = 1, burst_limit = 1, monthly_quota = 1 } } # not the five channels
+    audit_grade_scale = { A = "low", B = "medium" }                                          # a tier missing
   }
 
-  expect_failures = [var.functions]
-}
-
-run "environment_outside_the_list_is_rejected" {
-  command = plan
-
-  variables {
-    environment = "qa"
-  }
-
-  expect_failures = [var.environment]
-}
-
-run "api_channels_must_be_the_five_channels" {
-  command = plan
-
-  variables {
-    api_channels = { webform = { rate_limit = 1, burst_limit = 1, monthly_quota = 1 } }
-  }
-
-  expect_failures = [var.api_channels]
-}
-
-run "a_grade_scale_missing_a_tier_is_rejected" {
-  command = plan
-
-  variables {
-    audit_grade_scale = { A = "low", B = "medium" }
-  }
-
-  expect_failures = [var.audit_grade_scale]
+  expect_failures = [var.warehouse_load, var.functions, var.environment, var.api_channels, var.audit_grade_scale]
 }

@@ -19,22 +19,17 @@ variables {
   dist_dir = "../../tests/fixtures/packages"
 }
 
-run "dev_root_refuses_another_environment" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # dev root refuses another environment
     environment = "prod"
-  }
-
-  expect_failures = [var.environment]
-}
-
-run "unknown_alarm_address_is_refused" {
-  command = plan
-
-  variables {
+    # unknown alarm address is refused
     alarm_emails = ["not-an-address"]
   }
 
-  expect_failures = [var.alarm_emails]
+  expect_failures = [var.environment, var.alarm_emails]
 }

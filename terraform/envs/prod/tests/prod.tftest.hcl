@@ -19,32 +19,19 @@ variables {
   dist_dir = "../../tests/fixtures/packages"
 }
 
-run "prod_root_refuses_another_environment" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # prod root refuses another environment
     environment = "dev"
-  }
-
-  expect_failures = [var.environment]
-}
-
-run "mutable_latest_tag_is_refused" {
-  command = plan
-
-  variables {
+    # mutable latest tag is refused
     image_tag = "latest"
-  }
-
-  expect_failures = [var.image_tag]
-}
-
-run "bad_account_id_is_refused" {
-  command = plan
-
-  variables {
+    # bad account id is refused
     allowed_account_ids = ["12345"]
   }
 
-  expect_failures = [var.allowed_account_ids]
+  expect_failures = [var.environment, var.image_tag, var.allowed_account_ids]
 }

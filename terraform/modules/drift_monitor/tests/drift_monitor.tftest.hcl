@@ -91,22 +91,17 @@ run "alarm_fires_on_the_largest_feature_psi" {
   }
 }
 
-run "bad_schedule_is_refused" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # bad schedule is refused
     schedule_expression = "every day"
-  }
-
-  expect_failures = [var.schedule_expression]
-}
-
-run "aws_namespace_is_refused" {
-  command = plan
-
-  variables {
+    # aws namespace is refused
     namespace = "AWS/Lambda"
   }
 
-  expect_failures = [var.namespace]
+  expect_failures = [var.schedule_expression, var.namespace]
 }

@@ -119,32 +119,19 @@ run "serverless_variant_has_no_capture_vpc_or_autoscaling" {
   }
 }
 
-run "latest_tag_is_rejected" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # latest tag is rejected
     image_tag = "latest"
-  }
-
-  expect_failures = [var.image_tag]
-}
-
-run "unknown_variant_type_is_rejected" {
-  command = plan
-
-  variables {
+    # unknown variant type is rejected
     variant = { type = "gpu" }
-  }
-
-  expect_failures = [var.variant]
-}
-
-run "artifact_must_be_an_s3_tarball" {
-  command = plan
-
-  variables {
+    # artifact must be an s3 tarball
     model_data_url = "https://example.com/model.zip"
   }
 
-  expect_failures = [var.model_data_url]
+  expect_failures = [var.image_tag, var.variant, var.model_data_url]
 }

@@ -66,42 +66,21 @@ run "function_is_traced_encrypted_and_published_behind_live" {
   }
 }
 
-run "bad_handler_is_rejected" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # bad handler is rejected
     handler = "riskline etl sync"
-  }
-
-  expect_failures = [var.handler]
-}
-
-run "package_must_be_a_zip" {
-  command = plan
-
-  variables {
+    # package must be a zip
     filename = "../../tests/fixtures/packages/etl.tar.gz"
-  }
-
-  expect_failures = [var.filename]
-}
-
-run "policy_must_be_a_policy_document" {
-  command = plan
-
-  variables {
+    # policy must be a policy document
     policy_json = "{\"not\":\"a policy\"}"
-  }
-
-  expect_failures = [var.policy_json]
-}
-
-run "unscoped_trigger_is_rejected" {
-  command = plan
-
-  variables {
+    # unscoped trigger is rejected
     allowed_triggers = { Anyone = { principal = "s3.amazonaws.com" } }
   }
 
-  expect_failures = [var.allowed_triggers]
+  expect_failures = [var.handler, var.filename, var.policy_json, var.allowed_triggers]
 }

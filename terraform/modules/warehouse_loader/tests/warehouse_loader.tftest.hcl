@@ -130,22 +130,17 @@ run "alarms_watch_failures_and_lag_in_the_loader_service" {
   }
 }
 
-run "interval_outside_the_range_is_refused" {
+# Every input validation in one plan, each fed its own bad value: each listed check must fail
+# (a validation that stopped firing fails this run as a missing expected failure).
+run "each_invalid_input_is_refused_by_its_own_validation" {
   command = plan
 
   variables {
+    # interval outside the range is refused
     interval_minutes = 0
-  }
-
-  expect_failures = [var.interval_minutes]
-}
-
-run "a_warehouse_environment_without_backend_is_refused" {
-  command = plan
-
-  variables {
+    # a warehouse environment without backend is refused
     warehouse_environment = { REDSHIFT_WORKGROUP = "x" }
   }
 
-  expect_failures = [var.warehouse_environment]
+  expect_failures = [var.interval_minutes, var.warehouse_environment]
 }
