@@ -2,9 +2,11 @@
 
 import dataclasses
 
+import numba
 import numpy as np
 import pytest
 
+from riskline_model import forest_kernels
 from riskline_model.data.generator import generate
 from riskline_model.explain import ReferenceExplainer, top_reasons
 from riskline_model.features.spec import FeatureSpec
@@ -97,3 +99,29 @@ def test_a_predictor_that_does_not_reproduce_xgboost_refuses_to_load(kinds):
     codes = [spec.reason_codes[f] for f in spec.features]
     with pytest.raises(ValueError, match="differs from xgboost"):
         Predictor(model, codes, forest=wrong)
+
+
+def test_compiled_top_reasons_equal_the_reference_on_ties_zeros_and_repeated_codes():
+    rng = np.random.default_rng(9)
+    n_features = 23
+    codes = [f"CODE_{j % 9}" for j in range(n_features)]  # codes shared by several features
+    code_names = list(dict.fromkeys(codes))
+    code_of = np.array([code_names.index(c) for c in codes], dtype=np.int64)
+    # Few distinct values: ties everywhere, exact zeros, rows with fewer than k positives.
+    contrib = rng.choice([-0.5, -0.0, 0.0, 0.25, 0.5, 1.0], size=(4_000, n_features))
+    contrib[::5] = np.minimum(contrib[::5], 0.0)
+    contrib[1::7, : n_features - 2] = 0.0
+    expected = top_reasons(contrib, codes, 3)
+    for threads, kernel in ((1, forest_kernels.top_reasons_serial), (2, forest_kernels.top_reasons_parallel)):
+        out = np.full((len(contrib), 3), -1, dtype=np.int64)
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        kernel(contrib, code_of, out)
+        assert [[code_names[c] for c in row if c >= 0] for row in out.tolist()] == expected
+
+
+def test_reasons_picked_in_the_walk_equal_those_picked_after_it(kinds):
+    _, spec, predictor = _load(kinds["binary"])
+    assert predictor.forest.n_columns == 1 and predictor.model.linear is None  # the in-walk path
+    x = _test_set(spec, rows=1_000)
+    scores = predictor.score(x)
+    assert np.array_equal(scores.reasons, predictor.top_reasons(scores.contributions))

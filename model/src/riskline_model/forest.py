@@ -33,7 +33,7 @@ class Forest:
     n_features: int
     n_columns: int  # margin columns
     column: np.ndarray  # (trees,) int64: the margin column each tree adds to
-    feature: np.ndarray  # (trees, internal nodes) int64
+    feature: np.ndarray  # (trees, internal nodes) int32
     threshold: np.ndarray  # (trees, internal nodes) float32: go left when x < threshold
     default_left: np.ndarray  # (trees, internal nodes) bool: where a missing value goes
     leaf: np.ndarray  # (trees, leaves) float32: the last level's values
@@ -69,7 +69,7 @@ class Forest:
         depth = max(_tree_depth(t) for t in trees)
         internal, nodes = 2**depth - 1, 2 ** (depth + 1) - 1
         shape = (len(trees), internal)
-        feature = np.zeros(shape, dtype=np.int64)
+        feature = np.zeros(shape, dtype=np.int32)
         threshold = np.full(shape, np.inf, dtype=np.float32)
         default_left = np.ones(shape, dtype=bool)
         leaf = np.zeros((len(trees), nodes - internal), dtype=np.float32)

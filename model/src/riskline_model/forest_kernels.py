@@ -7,8 +7,14 @@ summed level by level at the end: the order the numpy reference (`explain.TreeTa
 so the contributions are the reference's to the bit too. Rows are split into chunks over threads
 (`prange`); each chunk reuses its own accumulators.
 
+Given an `out` with columns (a model whose contributions are its one margin column's), the walk
+also picks each row's reasons as soon as its contributions are summed, while they are in cache.
+
 `top_reasons_*` is `explain.top_reasons` over code ids: the six largest contributions (ties: lower
 feature first), the first three distinct positive codes among them.
+
+Every hot index is unsigned (`U`): numba wraps a signed index that could be negative, a compare
+and an add per access that, in a walk that is nothing but indexed loads, cost more than the loads.
 """
 
 import numpy as np
@@ -16,99 +22,150 @@ from numba import njit, prange
 
 BLOCK_ROWS = 32  # rows walked together, level by level, through each tree
 CHUNK_ROWS = 256  # rows per parallel task
+U = np.uint64
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
-def _walk_rows(x, start, lo, hi, depth, column, feature, threshold, default_left, leaf, delta, margins, contrib):
+def _walk_rows(
+    x, start, lo, hi, depth, column, feature, threshold, default_left, leaf, delta, code_of, margins, contrib, out
+):
     """Arrays as `Forest`'s, flattened (tree-major); x (rows, features) float32, C order."""
     n_trees = column.shape[0]
-    n_features = x.shape[1]
-    n_columns = start.shape[1]
-    internal = feature.shape[0] // n_trees
+    n_features = U(x.shape[1])
+    n_columns = U(start.shape[1])
+    internal = U(feature.shape[0] // n_trees)
+    one, two = U(1), U(2)
+    width = U(depth) * n_columns * n_features  # one row's accumulators: (level, column, feature)
+    flat_x = x.ravel()
     block = max(1, min(BLOCK_ROWS, hi - lo))  # one application allocates for one row, not a block
-    nodes = np.zeros(block, dtype=np.int64)
-    acc = np.zeros((block, n_columns), dtype=np.float32)
-    levels = np.zeros((block, depth, n_columns, n_features))
+    nodes = np.zeros(block, dtype=np.uint64)
+    acc = np.zeros(block * n_columns, dtype=np.float32)
+    levels = np.zeros(block * width)
+    window = min(2 * out.shape[1], x.shape[1])
+    best_value = np.zeros(max(window, 1))
+    best_feature = np.zeros(max(window, 1), dtype=np.uint64)
     for first in range(lo, hi, block):
         rows = min(block, hi - first)
         levels[:] = 0.0
         missing = False
         for i in range(rows):
-            acc[i] = start[first + i]
+            r = U(first + i)
+            for c in range(n_columns):
+                acc[U(i) * n_columns + U(c)] = start[r, U(c)]
             for j in range(n_features):
-                if x[first + i, j] != x[first + i, j]:
+                v = flat_x[r * n_features + U(j)]
+                if v != v:
                     missing = True
         for t in range(n_trees):
-            c = column[t]
-            split0, node0 = t * internal, t * (2 * internal + 1)
+            c = U(column[t])
+            split0 = U(t) * internal
+            node0 = U(t) * (two * internal + one)
             nodes[:rows] = 0
             # Level by level over the block: the rows' steps are independent, so the CPU overlaps
             # them; each step is branch-free (a mispredicted branch costs more than the step).
             for level in range(depth):
-                for i in range(rows):
-                    k = split0 + nodes[i]
-                    f = feature[k]
-                    v = x[first + i, f]
-                    go_right = np.int64(not (v < threshold[k]))
-                    if missing:  # a missing value goes its split's default way
-                        go_right &= np.int64(not ((v != v) & default_left[k]))
-                    node = 2 * nodes[i] + 1 + go_right
-                    nodes[i] = node
-                    levels[i, level, c, f] += delta[node0 + node]
-            leaf0 = t * (internal + 1) - internal
+                at = (U(level) * n_columns + c) * n_features
+                if missing:  # a missing value goes its split's default way
+                    for i in range(rows):
+                        node = nodes[i]
+                        k = split0 + node
+                        f = U(feature[k])
+                        v = flat_x[U(first + i) * n_features + f]
+                        go_right = U(not (v < threshold[k])) & U(not ((v != v) & default_left[k]))
+                        node = two * node + one + go_right
+                        nodes[i] = node
+                        levels[U(i) * width + at + f] += delta[node0 + node]
+                else:
+                    for i in range(rows):
+                        node = nodes[i]
+                        k = split0 + node
+                        f = U(feature[k])
+                        node = two * node + one + U(not (flat_x[U(first + i) * n_features + f] < threshold[k]))
+                        nodes[i] = node
+                        levels[U(i) * width + at + f] += delta[node0 + node]
+            leaf0 = U(t) * (internal + one) - internal
             for i in range(rows):
-                acc[i, c] += leaf[leaf0 + nodes[i]]
+                acc[U(i) * n_columns + c] += leaf[leaf0 + nodes[i]]
         for i in range(rows):
-            r = first + i
-            margins[r] = acc[i]
+            r = U(first + i)
+            row = U(i) * width
             for c in range(n_columns):
+                margins[r, U(c)] = acc[U(i) * n_columns + U(c)]
                 for f in range(n_features):
                     total = 0.0
                     for level in range(depth):
-                        total += levels[i, level, c, f]
-                    contrib[r, c, f] = total
+                        total += levels[row + (U(level) * n_columns + U(c)) * n_features + U(f)]
+                    contrib[r, U(c), U(f)] = total
+            if window > 0:
+                _top_row(contrib[r, 0], code_of, best_value, best_feature, out[r])
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def _top_row(values, code_of, best_value, best_feature, out):
+    """`out[:] = ` the first len(out) distinct codes of the len(best_value) largest positive values.
+
+    One pass keeps the largest positives sorted (a tie keeps the lower feature first), so the codes
+    are `explain.top_reasons`'s: its window is the first 2k of a stable descending sort, of which
+    it reads the positive ones.
+    """
+    window = best_value.shape[0]
+    kept = 0
+    for j in range(values.shape[0]):
+        v = values[U(j)]
+        if v <= 0.0 or (kept == window and not v > best_value[U(window - 1)]):
+            continue
+        p = min(kept, window - 1)  # insert below every kept value >= v
+        while p > 0 and v > best_value[U(p - 1)]:
+            best_value[U(p)] = best_value[U(p - 1)]
+            best_feature[U(p)] = best_feature[U(p - 1)]
+            p -= 1
+        best_value[U(p)] = v
+        best_feature[U(p)] = U(j)
+        kept = min(kept + 1, window)
+    picked = 0
+    for q in range(kept):
+        if picked == out.shape[0]:
+            break
+        code = code_of[best_feature[U(q)]]
+        seen = False
+        for p in range(picked):
+            if out[U(p)] == code:
+                seen = True
+        if not seen:
+            out[U(picked)] = code
+            picked += 1
 
 
 @njit(cache=True, nogil=True)
-def walk_serial(x, start, depth, column, feature, threshold, default_left, leaf, delta, margins, contrib):
-    _walk_rows(x, start, 0, x.shape[0], depth, column, feature, threshold, default_left, leaf, delta, margins, contrib)
+def walk_serial(x, start, depth, column, feature, threshold, default_left, leaf, delta, code_of, margins, contrib, out):
+    _walk_rows(
+        x, start, 0, x.shape[0], depth, column, feature, threshold, default_left, leaf, delta, code_of, margins,
+        contrib, out,
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def walk_parallel(x, start, depth, column, feature, threshold, default_left, leaf, delta, margins, contrib):
+def walk_parallel(
+    x, start, depth, column, feature, threshold, default_left, leaf, delta, code_of, margins, contrib, out
+):
     n = x.shape[0]
     chunks = (n + CHUNK_ROWS - 1) // CHUNK_ROWS
     for k in prange(chunks):
         lo = k * CHUNK_ROWS
         hi = min(n, lo + CHUNK_ROWS)
-        _walk_rows(x, start, lo, hi, depth, column, feature, threshold, default_left, leaf, delta, margins, contrib)
+        _walk_rows(
+            x, start, lo, hi, depth, column, feature, threshold, default_left, leaf, delta, code_of, margins,
+            contrib, out,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
 def _top_rows(contrib, code_of, lo, hi, out):
-    n_features = contrib.shape[1]
-    k = out.shape[1]
-    window = min(2 * k, n_features)
-    taken = np.zeros(n_features, dtype=np.bool_)
+    window = max(1, min(2 * out.shape[1], contrib.shape[1]))
+    best_value = np.zeros(window)
+    best_feature = np.zeros(window, dtype=np.uint64)
     for r in range(lo, hi):
-        taken[:] = False
-        picked = 0
-        for _ in range(window):
-            best = -1
-            for j in range(n_features):  # the largest not yet taken; a tie keeps the lower feature
-                if not taken[j] and (best < 0 or contrib[r, j] > contrib[r, best]):
-                    best = j
-            taken[best] = True
-            if contrib[r, best] <= 0 or picked == k:
-                break
-            code = code_of[best]
-            seen = False
-            for p in range(picked):
-                if out[r, p] == code:
-                    seen = True
-            if not seen:
-                out[r, picked] = code
-                picked += 1
+        _top_row(contrib[r], code_of, best_value, best_feature, out[r])
 
 
 @njit(cache=True, nogil=True)

@@ -61,6 +61,11 @@ class Predictor:
 
     def walk(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, columns) float32 margins and (rows, columns, features) float64 path contributions."""
+        margins, contrib, _ = self._walk(x, reasons=False)
+        return margins, contrib
+
+    def _walk(self, x: np.ndarray, reasons: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """`walk`, and with `reasons` (for a model whose one margin column decides) the top reasons too."""
         x = np.ascontiguousarray(x, dtype=np.float32)
         f = self.forest
         if self.model.linear is not None:  # the boosters start from the linear scores (base_margin)
@@ -69,12 +74,13 @@ class Predictor:
             start = np.broadcast_to(f.base_margin, (x.shape[0], f.n_columns)).copy()
         margins = np.empty((x.shape[0], f.n_columns), dtype=np.float32)
         contrib = np.empty((x.shape[0], f.n_columns, f.n_features))
-        args = (f.depth, f.column, *self._flat, margins, contrib)
+        out = np.full((x.shape[0], self.k if reasons else 0), -1, dtype=np.int64)
+        args = (f.depth, f.column, *self._flat, self.code_of, margins, contrib, out)
         if self._parallel(x.shape[0]):
             forest_kernels.walk_parallel(x, start, *args)
         else:
             forest_kernels.walk_serial(x, start, *args)
-        return margins, contrib
+        return margins, contrib, out if reasons else None
 
     def _parallel(self, rows: int) -> bool:
         if self.threads > 1 and rows >= PARALLEL_MIN_ROWS:
@@ -109,11 +115,15 @@ class Predictor:
         return out
 
     def score(self, x: np.ndarray) -> Scores:
-        margins, contrib = self.walk(x)
+        # One margin column and no linear part: the walk's contributions are the ones that decide
+        # the tier, so the walk picks the reasons itself, row by row while they are in cache.
+        fused = self.forest.n_columns == 1 and self.model.linear is None
+        margins, contrib, reasons = self._walk(x, reasons=fused)
         p, tier_p = self.model.probabilities(margins)
         served = self.model.serve(p, tier_p)
         decided = self.tier_contributions(x, contrib, served)
-        reasons = self.top_reasons(decided)
+        if reasons is None:
+            reasons = self.top_reasons(decided)
         return Scores(margins, p, tier_p, served, decided, reasons)
 
     def reason_names(self, reasons: np.ndarray) -> list[list[str]]:
