@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -153,16 +154,21 @@ class WheelCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         if importlib.util.find_spec("pip") is None:
             raise PackagingError(f"pip is needed to download wheels: run `{sys.executable} -m ensurepip` once")
-        command = [
-            sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
-            "--only-binary=:all:", "--platform", PLATFORM, "--implementation", "cp",
-            "--python-version", PYTHON_VERSION, "--abi", "cp311", "--dest", str(self.directory), *missing,
-        ]  # fmt: skip
-        if self.quiet:
-            command.insert(4, "--quiet")
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise PackagingError(f"pip download failed for {' '.join(missing)}:\n{result.stderr.strip()}")
+        # Into a download directory of this call's own, then renamed in: packagers running at once
+        # (parallel test workers) never see, or write over, one another's half-written wheel.
+        with tempfile.TemporaryDirectory(dir=self.directory, prefix=".download-") as download:
+            command = [
+                sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
+                "--only-binary=:all:", "--platform", PLATFORM, "--implementation", "cp",
+                "--python-version", PYTHON_VERSION, "--abi", "cp311", "--dest", download, *missing,
+            ]  # fmt: skip
+            if self.quiet:
+                command.insert(4, "--quiet")
+            result = subprocess.run(command, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise PackagingError(f"pip download failed for {' '.join(missing)}:\n{result.stderr.strip()}")
+            for wheel in Path(download).glob("*.whl"):
+                os.replace(wheel, self.directory / wheel.name)
 
 
 def wheel_requirements(wheel: Path) -> list[Requirement]:
@@ -350,9 +356,13 @@ def build(fn: str, *, dist: Path, build_dir: Path, cache: WheelCache, pins: dict
     leaked = sorted(shipped & RUNTIME_PROVIDED)
     if leaked:
         raise PackagingError(f"{fn}: runtime-provided packages would be shipped: {', '.join(leaked)}")
-    staging = build_dir / "package" / fn
-    shutil.rmtree(staging, ignore_errors=True)
-    entries.update(_bytecode(entries, staging))
+    # A staging directory of this build's own: builds of the same function may run at once (test workers).
+    (build_dir / "package").mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{fn}-", dir=build_dir / "package"))
+    try:
+        entries.update(_bytecode(entries, staging))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     target = dist / f"{fn}.zip"
     write_zip(entries, target)
     return Built(fn, target, target.stat().st_size, len(entries), dict(sorted(resolution.versions.items())))

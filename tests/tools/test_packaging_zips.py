@@ -45,22 +45,32 @@ def test_zip_entries_are_sorted_with_fixed_times_and_permissions(built_zips, fn)
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
-def test_same_inputs_give_identical_zip_bytes(built_zips, tmp_path):
-    # A second build in another process: bytecode and zip metadata must not depend on the run.
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "package.py"),
-            "etl",
-            "--dist",
-            str(tmp_path),
-            "--build",
-            str(ROOT / "build"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    assert (tmp_path / "etl.zip").read_bytes() == built_zips["etl"].path.read_bytes()
+def test_same_inputs_give_identical_zip_bytes_even_from_builds_running_at_once(built_zips, tmp_path):
+    # Two more builds in other processes, at the same time and with the same build directory (as
+    # parallel test workers do): bytecode and zip metadata must depend on neither the run nor the other.
+    builds = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tools" / "package.py"),
+                "etl",
+                "--dist",
+                str(tmp_path / name),
+                "--build",
+                str(ROOT / "build"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("one", "two")
+    ]
+    for build in builds:
+        _out, err = build.communicate(timeout=300)
+        assert build.returncode == 0, err
+    expected = built_zips["etl"].path.read_bytes()
+    assert (tmp_path / "one" / "etl.zip").read_bytes() == expected
+    assert (tmp_path / "two" / "etl.zip").read_bytes() == expected
 
 
 def test_unpinned_dependency_is_a_clear_packaging_error(tmp_path):
