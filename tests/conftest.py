@@ -143,8 +143,9 @@ SHARED_FIXTURE_GROUPS = {
 }
 MODULE_GROUPS = {module: group for group, modules in SHARED_FIXTURE_GROUPS.values() for module in modules}
 # The longest chains are handed out first: the envs/local group (apply, the local stack's flows,
-# destroy: mostly waiting on moto) and the terraform binary checks (init, validate, `terraform test`).
-FIRST = (LOCAL_ENV_GROUP, "tests/terraform/test_tf_binary.py")
+# destroy: mostly waiting on moto), the terraform binary checks (init, validate, `terraform test`)
+# and the workbench's browser tests (a stack of their own, and a wait for the loader's schedule).
+FIRST = (LOCAL_ENV_GROUP, "tests/terraform/test_tf_binary.py", "tests/browser/test_workbench_browser.py")
 
 
 def work_unit(nodeid: str) -> str:
