@@ -11,6 +11,8 @@ HEAVY_AND_UNUSED = (
     "aws_lambda_powertools.utilities.parser.models",  # pydantic event models: we parse our own shapes
     "aws_lambda_powertools.event_handler",
     "aws_lambda_powertools.utilities.idempotency",
+    "aws_lambda_powertools.utilities.batch",  # riskline_runtime.batch answers Lambda's partial-batch contract
+    "aws_lambda_powertools.utilities.data_classes",  # the records are read as the dicts they are
 )
 
 

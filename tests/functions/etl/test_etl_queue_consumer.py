@@ -4,11 +4,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.exceptions import ClientError
 
 import riskline_etl.queue_consumer as queue_consumer
 from riskline_runtime.applications_table import ApplicationsTable
+from riskline_runtime.batch import BatchFailed
 from riskline_schema import ApplicationRecord, ApplicationStatus
 
 from .conftest import (
@@ -212,7 +212,7 @@ def test_the_same_application_twice_in_a_batch_is_scored_once(items, application
 
 
 def test_a_batch_where_every_message_fails_is_raised_so_all_are_redelivered(items, lambda_context):
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(BatchFailed):
         queue_consumer.handler(sqs_event(scoring_request("app-does-not-exist-1"), "{}"), lambda_context)
 
 
@@ -227,13 +227,13 @@ def test_scoring_request_never_carries_pii_into_the_model_call(items, applicatio
 
 def test_missing_table_name_fails_the_message_clearly(dynamodb, application, lambda_context, monkeypatch):
     monkeypatch.setattr(queue_consumer, "table", ApplicationsTable(dynamodb, ""))
-    with pytest.raises(BatchProcessingError, match="APPLICATIONS_TABLE is not set"):
+    with pytest.raises(BatchFailed, match="APPLICATIONS_TABLE is not set"):
         queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
 
 
 def test_poison_message_is_failed_without_echoing_its_body_into_the_logs(items, lambda_context, log_lines):
     poison = {"application_id": APP_ID, "reason": "because", "email": "ada.lovelace@example.com"}
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(BatchFailed):
         queue_consumer.handler(sqs_event(poison), lambda_context)
     logs = log_lines.getvalue()
     assert "scoring request failed" in logs
@@ -245,7 +245,7 @@ def test_unreadable_item_fails_the_message_naming_fields_not_values(items, appli
     item = stored_record(application).to_item()
     item["application"]["applicant"]["email"] = "not-an-email ada.lovelace@example"
     items.put_item(Item=item)
-    with pytest.raises(BatchProcessingError) as failure:
+    with pytest.raises(BatchFailed) as failure:
         queue_consumer.handler(sqs_event(scoring_request(APP_ID)), lambda_context)
     assert "application.applicant.email" in str(failure.value)
     assert "ada.lovelace@example" not in str(failure.value)

@@ -215,6 +215,13 @@ def test_bad_filters_and_a_cursor_from_other_filters_are_422_naming_the_field(ca
     assert call("GET", "/workbench/queue", query={"cursor": "not-a-cursor"})[0] == 422
 
 
+def test_a_malformed_application_id_is_422_for_a_signed_in_auditor_and_401_without_sign_in(call):
+    for method, path in (("GET", "/workbench/applications/x!"), ("POST", "/workbench/applications/x!/decision")):
+        status, body = call(method, path, body={"outcome": "accept"} if method == "POST" else None)
+        assert (status, [p["field"] for p in body["error"]["problems"]]) == (422, ["application_id"]), path
+        assert call(method, path, claims=None)[0] == 401  # the sign-in is checked first
+
+
 def test_the_queue_is_read_from_its_index_never_by_a_scan(call, monkeypatch):
     seed(hours_ago=3, income=90000)
     client = wiring.review_queue()._client

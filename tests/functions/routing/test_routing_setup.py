@@ -55,10 +55,14 @@ def test_applicant_key_without_its_arn_is_a_configuration_error():
 
 
 @pytest.mark.parametrize("backend", ["redshift", "duckdb"])
-def test_importing_the_handler_needs_no_duckdb_and_no_configuration(backend):
+def test_importing_the_handler_needs_no_duckdb_no_boto3_and_no_configuration(backend):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAKE_", "WAREHOUSE_", "REDSHIFT_"))}
     env["WAREHOUSE_BACKEND"] = backend
-    code = "import sys, riskline_routing.stream as s; print(callable(s.handler), 'duckdb' in sys.modules)"
+    code = (
+        "import sys, riskline_routing.stream as s; print(callable(s.handler), 'duckdb' in sys.modules,"
+        " 'boto3' in sys.modules, 'aws_lambda_powertools.utilities.batch' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "False"]
+    # boto3 waits for the first batch; powertools' batch utility is not used (riskline_runtime.batch is)
+    assert result.stdout.split() == ["True", "False", "False", "False"]

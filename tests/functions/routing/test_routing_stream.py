@@ -4,10 +4,10 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from riskline_routing.errors import WarehouseUnavailable
 from riskline_routing.replay import main as replay_main
+from riskline_runtime.batch import BatchFailed
 from riskline_schema import applicant_key
 
 
@@ -98,11 +98,27 @@ def test_poison_record_is_reported_by_sequence_number_and_the_others_are_written
     assert not any(secret in logs for secret in h.PII)  # ...and never the applicant
 
 
+def test_an_image_that_is_not_dynamodb_json_is_reported_and_the_others_are_written(stream, context, helpers, caplog):
+    h = helpers
+    garbled = h.typed_image(h.pending("app-bad-00002").to_item())
+    garbled["channel"] = {"Q": "webform"}  # no such DynamoDB type
+    poison = h.stream_record(2, "INSERT", new_image=garbled)
+    batch = h.event(h.stream_record(1, "INSERT", h.pending("app-good-0003")), poison)
+
+    response = stream.handler(batch, context)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": h.sequence_of(poison)}]}
+    assert sorted(h.warehouse_rows(stream)) == ["app-good-0003"]
+    logs = logged(caplog)
+    assert "NewImage is not DynamoDB JSON" in logs and "app-bad-00002" in logs
+    assert not any(secret in logs for secret in h.PII)
+
+
 def test_a_batch_of_only_poison_records_fails_as_a_whole(stream, context, helpers):
     h = helpers
     poison = h.stream_record(1, "INSERT", new_image={"application_id": {"S": "app-bad-00001"}})
 
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(BatchFailed):
         stream.handler(h.event(poison), context)
     assert h.lake_objects() == {}
 

@@ -3,7 +3,7 @@
 Each message is a `ScoringRequest`; the item is read from the applications table (the source of
 truth — never PII from the message), scored, and written back conditionally. The items of one
 batch that need scoring go to the endpoint in one JSON Lines request (`score_stored_batch`). Failed messages are
-reported individually (powertools partial batch response) so only they are redelivered; after the
+reported individually (a partial batch response, `riskline_runtime.batch`) so only they are redelivered; after the
 queue's redrive limit they land in the DLQ.
 """
 
@@ -12,14 +12,10 @@ from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-
-# Keep this import before anything that imports pydantic: powertools' batch module loads its
-# pydantic parser models (~50 ms of cold start, unused here) only when pydantic is already loaded.
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import ValidationError
 
 from riskline_runtime.applications_table import ApplicationsTable, UnreadableItem
+from riskline_runtime.batch import Record, partial_response, sqs_message_id
 from riskline_runtime.clients import lazy
 from riskline_runtime.observability import entry_point, logger, metrics
 from riskline_schema import ScoringRequest, format_problems
@@ -33,7 +29,6 @@ from .settings import Settings
 settings = Settings.from_env()
 endpoint = Endpoint.from_settings(settings)
 table = ApplicationsTable(lazy("dynamodb"), settings.applications_table)
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def _now() -> datetime:
@@ -66,8 +61,8 @@ def _score_batch(event: dict[str, Any], context: Any) -> dict[str, tuple[Scoring
     return results
 
 
-def record_handler(record: SQSRecord, results: dict[str, tuple[ScoringRequest | None, Any]]) -> str:
-    request, outcome = results[record.message_id]
+def record_handler(record: Record, results: dict[str, tuple[ScoringRequest | None, Any]]) -> str:
+    request, outcome = results[sqs_message_id(record)]
     try:
         if request is not None:
             logger.append_keys(application_id=request.application_id, reason=request.reason)
@@ -97,6 +92,4 @@ def record_handler(record: SQSRecord, results: dict[str, tuple[ScoringRequest | 
 @entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     results = _score_batch(event, context)
-    return process_partial_response(
-        event=event, record_handler=partial(record_handler, results=results), processor=processor, context=context
-    )
+    return partial_response(event.get("Records") or [], partial(record_handler, results=results), sqs_message_id)

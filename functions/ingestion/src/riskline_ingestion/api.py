@@ -5,19 +5,17 @@ Handler string: `riskline_ingestion.api.handler`.
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
 
 from riskline_runtime.observability import entry_point, logger
 from riskline_schema import Application, AuditRequest, FieldProblem, describe_validation_error, utc_now
 
 from . import observability as obs
-from . import payloads, service, wiring, workbench_api
+from . import path_params, payloads, service, wiring, workbench_api
 from .answers import BatchAnswer, SubmissionAnswer
 from .auditors import auditor_of
 from .errors import ChannelMismatch, IngestionError, NotFound, ValidationFailed
@@ -25,11 +23,10 @@ from .http_body import BATCH_LIMIT_BYTES, SINGLE_LIMIT_BYTES, json_object
 from .idempotency import digest, fingerprint, run_once
 from .redaction import safe_field
 
-APPLICATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$"
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _VALIDATION_STATUSES = {400, 413, 415, 422}
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver()  # path parameters: path_params; bodies: the shared schema
 
 
 def _json(status: int, document: Any, headers: dict[str, str] | None = None) -> Response:
@@ -50,17 +47,6 @@ def _error_response(error: IngestionError) -> Response:
 @app.exception_handler(IngestionError)
 def _on_ingestion_error(error: IngestionError) -> Response:
     return _error_response(error)
-
-
-@app.exception_handler(RequestValidationError)
-def _on_request_validation_error(error: RequestValidationError) -> Response:
-    """powertools' own validation (path parameters) answered in the same shape as ours."""
-    problems = []
-    for detail in error.errors():
-        loc = [str(part) for part in detail.get("loc", ())]
-        field = ".".join(loc[1:] if len(loc) > 1 and loc[0] in ("path", "query", "header", "body") else loc)
-        problems.append(FieldProblem(field=field or "(request)", problem=detail.get("msg", "invalid value")))
-    return _error_response(ValidationFailed("the request has invalid parameters", problems))
 
 
 @app.exception_handler(Exception)
@@ -174,13 +160,15 @@ def post_batch():
 
 
 @app.get("/applications/<application_id>")
-def get_application(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+def get_application(application_id: str):
+    application_id = path_params.application_id(application_id)
     logger.set_correlation_id(application_id)
     return _json(200, service.status_of(application_id, wiring.store()))
 
 
 @app.put("/applications/<application_id>/audit")
-def put_audit(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+def put_audit(application_id: str):
+    application_id = path_params.application_id(application_id)
     logger.set_correlation_id(application_id)
     auditor = auditor_of(app.current_event.raw_event.get("requestContext") or {})
     body = _body(SINGLE_LIMIT_BYTES)

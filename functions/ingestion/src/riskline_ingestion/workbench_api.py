@@ -6,20 +6,17 @@ routes live here so the channel routes' module stays about channels. Every route
 sign-in (401 without one, 403 outside the auditors' group).
 """
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from riskline_runtime.observability import logger
 
-from . import wiring, workbench
+from . import path_params, wiring, workbench
 from .http_body import SINGLE_LIMIT_BYTES, json_object
 from .settings import settings
 from .workbench_auth import SignedIn, signed_in_auditor
-
-APPLICATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$"
 
 router = Router()
 
@@ -53,8 +50,9 @@ def get_queue():
 
 
 @router.get("/applications/<application_id>")
-def get_application(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+def get_application(application_id: str):
     auditor = _auditor()
+    application_id = path_params.application_id(application_id)
     logger.set_correlation_id(application_id)
     request_id = router.current_event.request_context.request_id or ""
     view = workbench.open_application(application_id, auditor, request_id, wiring.workbench())
@@ -63,8 +61,9 @@ def get_application(application_id: Annotated[str, Path(pattern=APPLICATION_ID_P
 
 
 @router.post("/applications/<application_id>/decision")
-def post_decision(application_id: Annotated[str, Path(pattern=APPLICATION_ID_PATTERN)]):
+def post_decision(application_id: str):
     auditor = _auditor()
+    application_id = path_params.application_id(application_id)
     logger.set_correlation_id(application_id)
     event = router.current_event
     decision = workbench.parse_decision(

@@ -1,7 +1,7 @@
 """DynamoDB stream consumer (handler `riskline_routing.stream.handler`).
 
 Per record: NewImage → ApplicationRecord → PII-free LakeRecord; a record that cannot be
-converted is reported by its sequence number and the others go on (powertools BatchProcessor).
+converted is reported by its sequence number and the others go on (`riskline_runtime.batch`).
 Per batch: the good rows go to the lake, then to the warehouse (or, with
 WAREHOUSE_LOAD_MODE=scheduled, to the load log that `riskline_routing.loader` drains). If either
 write fails, every record of the batch is reported failed so Lambda retries the batch; the retry
@@ -11,9 +11,8 @@ rewrites the same lake objects and the upsert is idempotent, so nothing is lost 
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from riskline_runtime.batch import Record, partial_response, stream_sequence_number
 from riskline_runtime.clients import lazy
 from riskline_runtime.observability import entry_point, logger, metrics, traced_method
 from riskline_schema import LakeRecord
@@ -25,8 +24,6 @@ from .lake import LakeWriter
 from .load_log import stream_target
 from .service import Persisted, Router
 from .settings import Settings
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 # Built once per container from the environment (AWS_ENDPOINT_URL_* redirect them locally).
 settings = Settings.from_env()
@@ -46,27 +43,37 @@ class _Batch:
         self.secret = secret
         self.rows: list[LakeRecord] = []
 
-    def convert(self, record: DynamoDBRecord) -> None:
-        stream = record.dynamodb
+    def convert(self, record: Record) -> None:
+        stream = record.get("dynamodb") or {}
         # The key (an opaque id, not PII) correlates a log line with the item, even when the image is broken.
-        where = {
-            "sequence_number": stream.sequence_number if stream else None,
-            "application_id": _key_of(stream),
-        }
-        if record.event_name is not None and record.event_name.name == "REMOVE":
+        where = {"sequence_number": stream.get("SequenceNumber"), "application_id": _key_of(stream)}
+        if record.get("eventName") == "REMOVE":
             # A deletion carries no new state; the lake and warehouse keep the last version.
             logger.info("skipping REMOVE record", extra=where)
             return
         try:
-            if stream is None or not stream.get("NewImage"):
+            image = stream.get("NewImage")
+            if not image:
                 raise UnconvertibleRecord("stream record has no NewImage (is the stream NEW_AND_OLD_IMAGES?)")
-            row = lake_row(stream.new_image, self.secret)
+            row = lake_row(_deserialised(image), self.secret)
         except UnconvertibleRecord as exc:
             # The message names fields and problems only (see convert.lake_row): safe to log.
             logger.warning("unconvertible stream record", extra={**where, "error": str(exc)})
             metrics.add_metric(name="UnconvertibleRecords", unit=MetricUnit.Count, value=1)
             raise
         self.rows.append(row)
+
+
+def _deserialised(image: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB-JSON image → Python values (numbers as Decimal), as the table resource reads them."""
+    # boto3 is imported by the batch's first S3 write anyway; importing it here keeps it off the init.
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserialize = TypeDeserializer().deserialize
+    try:
+        return {name: deserialize(value) for name, value in image.items()}
+    except (TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise UnconvertibleRecord(f"NewImage is not DynamoDB JSON ({type(exc).__name__})") from None
 
 
 def _key_of(stream: Any) -> str | None:
@@ -77,9 +84,7 @@ def _key_of(stream: Any) -> str | None:
 
 def _all_failed(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return {
-        "batchItemFailures": [
-            {"itemIdentifier": record["dynamodb"]["SequenceNumber"]} for record in event.get("Records", [])
-        ]
+        "batchItemFailures": [{"itemIdentifier": stream_sequence_number(record)} for record in event.get("Records", [])]
     }
 
 
@@ -87,7 +92,7 @@ def _all_failed(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     metrics.add_metric(name="StreamRecords", unit=MetricUnit.Count, value=len(event.get("Records", [])))
     batch = _Batch(applicant_key.get())
-    response = process_partial_response(event=event, record_handler=batch.convert, processor=processor, context=context)
+    response = partial_response(event.get("Records") or [], batch.convert, stream_sequence_number)
     if not batch.rows:
         return response
     try:
