@@ -74,7 +74,7 @@ MODEL_SOURCES := $(wildcard model/src/riskline_model/*.py model/src/riskline_mod
 # One folder per (rows, seed): changing either regenerates the data and retrains.
 TRAIN_CHANNEL := $(MODEL_BUILD)/data/rows$(TRAIN_ROWS)-seed$(TRAIN_SEED)$(if $(filter graded,$(TRAIN_LABELS)),-graded)
 
-.PHONY: train bench-serving bench-real-data
+.PHONY: train bench-serving bench-real-data bench-treelite
 
 $(TRAIN_CHANNEL)/train.jsonl: $(VENV)/.installed $(wildcard model/src/riskline_model/data/*.py)
 	$(PY) -m riskline_model.data generate --rows $(TRAIN_ROWS) --seed $(TRAIN_SEED) --labels $(TRAIN_LABELS) --out $@
@@ -102,6 +102,15 @@ $(VENV)/.realdata-installed: $(VENV)/.installed requirements/realdata.txt
 
 bench-real-data: $(VENV)/.realdata-installed ## the model on 10,000 real Lending Club loans (grade A-G): entry point + batch command, beside the two baselines
 	$(PY) bench/real_data.py --out $(REAL_DATA_OUT) --grade-map $(REAL_GRADE_MAP) --seeds $(REAL_DATA_SEEDS)
+
+# Treelite/TL2cgen go into .venv only here, as the real data set's package does (constrained by dev.txt);
+# the comparison compiles the booster with gcc into a temporary directory.
+$(VENV)/.treelite-installed: $(VENV)/.installed requirements/treelite.txt
+	$(UV) pip install -q --python $(PY) -r requirements/treelite.txt
+	@touch $@
+
+bench-treelite: $(VENV)/.treelite-installed $(MODEL_BUILD)/model.tar.gz ## the one-walk predictor vs Treelite/TL2cgen (compiled C) and bare inplace_predict: batch rows/s and single-row latency
+	$(PY) bench/treelite_compare.py --model-dir $(MODEL_BUILD)/artifact
 
 # ---- Lambda packages, deployment, cold start ---------------------------------------------------
 # Per-function Lambda zips (tools/package.py), per-function deployment and the cold-start benchmark.
