@@ -124,6 +124,39 @@ def test_audits_append_to_the_history_and_nothing_is_created_for_an_unknown_id(d
     assert table.read("app-rt-missing01") is None
 
 
+def test_versions_only_move_forward_even_when_a_writers_clock_reading_predates_the_stored_one(dynamodb):
+    """An audit request that started before the scorer's write (and re-read it on the race) still
+    writes a later `updated_at`: the lake and the warehouse keep the newest version of each item."""
+    table = ApplicationsTable(dynamodb, TABLE)
+    record = _record()
+    table.put_new(record)
+    scored_at = NOW + timedelta(seconds=5)
+    assert table.save_assessment(table.read(record.application_id), _assessment(record.application_id, NOW), scored_at)
+    early = NOW + timedelta(seconds=1)  # the audit's clock reading, before the assessment landed
+    decision = AuditDecision(application_id=record.application_id, outcome="accept", auditor_id="a-1", decided_at=early)
+
+    audited = table.append_audit(decision, early)
+
+    assert audited.updated_at == scored_at + timedelta(microseconds=1)
+    assert table.read(record.application_id).record.updated_at > scored_at
+
+
+def test_an_assessment_computed_over_a_version_that_changed_meanwhile_is_not_saved(dynamodb):
+    table = ApplicationsTable(dynamodb, TABLE)
+    record = _record()
+    table.put_new(record)
+    pending = table.read(record.application_id)
+    decision = AuditDecision(application_id=record.application_id, outcome="reject", auditor_id="a-1", decided_at=NOW)
+    table.append_audit(decision, NOW + timedelta(seconds=2))  # lands between the scorer's read and its write
+
+    assert table.save_assessment(pending, _assessment(record.application_id, NOW), NOW + timedelta(seconds=1)) is False
+    again = table.read(record.application_id)
+    assert again.record.audit.outcome == "reject" and again.record.status is ApplicationStatus.PENDING_SCORE
+    assert table.save_assessment(again, _assessment(record.application_id, NOW), NOW + timedelta(seconds=1)) is True
+    saved = table.read(record.application_id).record
+    assert saved.audit.outcome == "reject" and saved.updated_at > NOW + timedelta(seconds=2)
+
+
 def test_a_race_that_never_settles_raises_the_callers_conflict(dynamodb, monkeypatch):
     table = ApplicationsTable(dynamodb, TABLE, conflict=Refused)
     record = _record()

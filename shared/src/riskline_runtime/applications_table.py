@@ -12,7 +12,7 @@ the queue consumer fails the message and SQS redelivers it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,6 +43,16 @@ class StoredApplication:
     # Both exactly as stored: conditions compare them raw, so no datetime re-formatting can miss.
     updated_at_raw: str
     scored_at_raw: str | None
+
+
+def stamp_after(now: datetime, previous: ApplicationRecord) -> datetime:
+    """The `updated_at` of a write over `previous`: `now`, or just after `previous` when that is later.
+
+    A writer's clock reading can predate the version it finally writes over (an audit request that
+    started before the scorer's write, then re-read it on the race): versions must still increase,
+    since the lake and the warehouse keep the newest `updated_at` of each application.
+    """
+    return max(now, previous.updated_at + timedelta(microseconds=1))
 
 
 def _serializer() -> Any:
@@ -211,7 +221,7 @@ class ApplicationsTable:
                 ExpressionAttributeValues={
                     ":audit": serialize(documents[-1]),
                     ":audits": serialize(documents),
-                    ":now": {"S": now.isoformat()},
+                    ":now": {"S": stamp_after(now, record).isoformat()},
                     ":read": {"S": found.updated_at_raw},
                 },
                 ReturnValues="ALL_NEW",
@@ -225,13 +235,15 @@ class ApplicationsTable:
     def save_assessment(self, stored: StoredApplication, assessment: RiskAssessment, now: datetime) -> bool:
         """Mark the item SCORED with `assessment`; False when another writer changed it first.
 
-        The condition: an item still PENDING_SCORE for a first scoring; for a rescore, the very
-        assessment being replaced (so two rescorers cannot overwrite each other blindly).
+        The condition: the version read is still the stored one (an audit or an amendment meanwhile
+        fails it: the caller reads again), and it is still PENDING_SCORE for a first scoring; for a
+        rescore, the very assessment being replaced (so two rescorers cannot overwrite each other).
         """
         record = stored.record
         # Serialised through ApplicationRecord.to_item so the stored shapes match ingestion's exactly.
+        stamp = stamp_after(now, record)
         item = record.model_copy(
-            update={"status": ApplicationStatus.SCORED, "assessment": assessment, "updated_at": now}
+            update={"status": ApplicationStatus.SCORED, "assessment": assessment, "updated_at": stamp}
         ).to_item()
         names = {"#status": "status", "#assessment": "assessment", "#updated_at": "updated_at"}
         values: dict[str, Any] = {
@@ -239,6 +251,7 @@ class ApplicationsTable:
             ":assessment": item["assessment"],
             ":updated_at": item["updated_at"],
             ":one": 1,
+            ":read": stored.updated_at_raw,
         }
         if record.status is ApplicationStatus.PENDING_SCORE:
             condition = "#status = :pending"
@@ -249,6 +262,7 @@ class ApplicationsTable:
             values[":previous"] = stored.scored_at_raw
         else:
             condition = "attribute_not_exists(#assessment)"
+        condition = f"#updated_at = :read AND {condition}"
         # The review-queue index attributes follow the new assessment (to_item derives them).
         sets = ["#status = :scored", "#assessment = :assessment", "#updated_at = :updated_at"]
         names |= {"#review_queue": REVIEW_QUEUE, "#review_since": REVIEW_SINCE}
