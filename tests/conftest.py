@@ -130,22 +130,44 @@ def local_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         state.finish()
 
 
+@pytest.fixture(scope="session")
+def local_stack(local_env: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The session's envs/local with the runtime started on it (as `make up` runs it): the serving
+    stages on a model trained for the session, the Lambda runtime, its fronts and pollers. Shared by
+    the end-to-end flows and the workbench's browser tests; stopped before the destroy."""
+    from riskline_model.train import train_to_dir
+
+    model = train_to_dir(tmp_path_factory.mktemp("local-model"), rows=3000, seed=5)
+    local_env.start_runtime(model_tarball=model.tarball)
+    try:
+        yield local_env
+    finally:
+        local_env.stop_runtime()
+
+
 # Units of work for the parallel workers (`make test`: `--dist loadscope`): each test module is one
 # unit (its module-scoped fixtures are built once), and modules sharing an expensive session fixture
 # are one unit together. xdist's scheduler sees only node ids, hence this table by module;
 # `pytest_collection_modifyitems` fails the run if a module uses one of those fixtures unlisted.
+# Within a group the modules run in the order listed: the browser tests first, on a fresh review
+# queue (the flows after them leave medium-tier applications waiting in it).
 SHARED_FIXTURE_GROUPS = {
     LOCAL_ENV: (
         LOCAL_ENV_GROUP,
-        {"tests/local/test_local_stack_e2e.py", "tests/terraform/test_tf_local_apply.py"},
+        (
+            "tests/browser/test_workbench_browser.py",
+            "tests/local/test_local_stack_e2e.py",
+            "tests/terraform/test_tf_local_apply.py",
+        ),
     ),
-    "built_zips": ("built-zips", {"tests/tools/test_packaging_zips.py"}),
+    "built_zips": ("built-zips", ("tests/tools/test_packaging_zips.py",)),
 }
 MODULE_GROUPS = {module: group for group, modules in SHARED_FIXTURE_GROUPS.values() for module in modules}
-# The longest chains are handed out first: the envs/local group (apply, the local stack's flows,
-# destroy: mostly waiting on moto), the terraform binary checks (init, validate, `terraform test`)
-# and the workbench's browser tests (a stack of their own, and a wait for the loader's schedule).
-FIRST = (LOCAL_ENV_GROUP, "tests/terraform/test_tf_binary.py", "tests/browser/test_workbench_browser.py")
+MODULE_ORDER = {module: n for _group, modules in SHARED_FIXTURE_GROUPS.values() for n, module in enumerate(modules)}
+# The longest chains are handed out first: the envs/local group (apply, the workbench in a browser,
+# the local stack's flows, destroy: mostly waiting on moto) and the terraform binary checks (init,
+# validate, `terraform test`).
+FIRST = (LOCAL_ENV_GROUP, "tests/terraform/test_tf_binary.py")
 
 
 def work_unit(nodeid: str) -> str:
@@ -189,14 +211,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "list these modules in SHARED_FIXTURE_GROUPS (tests/conftest.py): " + "; ".join(sorted(set(unlisted)))
         )
     rank = {unit: index for index, unit in enumerate(FIRST)}
-    items.sort(key=lambda item: rank.get(work_unit(item.nodeid), len(FIRST)))  # stable otherwise
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        module = item.nodeid.split("::", 1)[0]
+        return rank.get(work_unit(item.nodeid), len(FIRST)), MODULE_ORDER.get(module, 0)
+
+    items.sort(key=order)  # stable otherwise
+
+
+_LAST_LOCAL_ENV_USER = pytest.StashKey[str]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the last test that uses the environment, once selection (-k, -m) is done."""
+    users = [item.nodeid for item in session.items if LOCAL_ENV in getattr(item, "fixturenames", ())]
+    if users:
+        session.config.stash[_LAST_LOCAL_ENV_USER] = users[-1]
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """Start the destroy once the last user of the environment is done, so it overlaps other tests."""
+    """Start the destroy once the last user of the environment is done, so it overlaps other tests
+    (a test in between that does not use it, like the screenshots check, does not start it early)."""
     state = item.config.stash.get(_LOCAL_ENV_STATE, None)
-    if state is None or LOCAL_ENV not in item.fixturenames:
-        return
-    if nextitem is None or LOCAL_ENV not in nextitem.fixturenames:
+    if state is not None and item.nodeid == item.config.stash.get(_LAST_LOCAL_ENV_USER, None):
         state.destroy_in_background()

@@ -1,10 +1,10 @@
-"""The browser test's world: one local stack (as `make up` runs it) and Debian's chromium driven by
-Playwright. Without terraform, chromium or Playwright the tests skip and say which is missing."""
+"""The browser test's world: the session's local stack (`local_stack`, tests/conftest.py: the one
+envs/local apply with the runtime on it) and Debian's chromium driven by Playwright. Without
+terraform, chromium or Playwright the tests skip and say which is missing."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,32 +35,6 @@ def missing() -> str | None:
     except ImportError:
         return "the playwright package is not installed (requirements/dev.txt pins it)"
     return None
-
-
-@pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from riskline_local.emulator.stack import LocalStack, StackOptions
-    from riskline_model.train import train_to_dir
-
-    tmp = tmp_path_factory.mktemp("workbench-stack")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "package.py"), "--dist", str(tmp / "dist")],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"packaging failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    model = train_to_dir(tmp / "model", rows=3000, seed=5)
-    options = StackOptions(
-        work_dir=tmp / "work",
-        dist_dir=tmp / "dist",
-        model_tarball=model.tarball,
-        concurrency=2,
-        sqs_retry_base_s=2,
-        destroy_on_exit=False,
-        progress=lambda message: None,
-    )
-    with LocalStack(options) as stack:
-        yield stack
 
 
 @pytest.fixture(scope="session")

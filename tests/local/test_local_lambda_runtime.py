@@ -326,6 +326,25 @@ def test_s3_notifications_reach_the_function_asynchronously(world):
     assert not seen.get_item(TableName="seen", Key={"pk": {"S": "s3-elsewhere/ignored.csv"}}).get("Item")
 
 
+def test_the_local_s3_keeps_its_logging_configuration_but_writes_no_log_object_per_request(moto_server):
+    s3 = moto_server.client("s3")
+    s3.create_bucket(Bucket="logged-lake")
+    s3.create_bucket(Bucket="logged-lake-access-logs")
+    delivery = "uri=http://acs.amazonaws.com/groups/s3/LogDelivery"
+    s3.put_bucket_acl(Bucket="logged-lake-access-logs", GrantWrite=delivery, GrantReadACP=delivery)
+    s3.put_bucket_logging(
+        Bucket="logged-lake",
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "logged-lake-access-logs", "TargetPrefix": "s3/"}},
+    )
+    for n in range(5):
+        s3.put_object(Bucket="logged-lake", Key=f"k{n}", Body=b"x")
+        s3.get_object(Bucket="logged-lake", Key=f"k{n}")
+
+    enabled = s3.get_bucket_logging(Bucket="logged-lake")["LoggingEnabled"]
+    assert enabled["TargetBucket"] == "logged-lake-access-logs"
+    assert s3.list_objects_v2(Bucket="logged-lake-access-logs")["KeyCount"] == 0
+
+
 def test_api_gateway_front_requires_a_valid_sigv4_signature_on_aws_iam_methods(world):
     from riskline_local.emulator.sigv4 import Signer, sign
 

@@ -1,11 +1,11 @@
 """The whole flow on the local stack (moto + terraform/envs/local + serving stages + Lambda runtime):
 every channel, with and without faults, reconciled from DynamoDB, the lake and the warehouse; no PII in
-the lake, the warehouse or any captured log line. The apply is the session's one (`local_env`)."""
+the lake, the warehouse or any captured log line. The apply and the runtime are the session's
+(`local_stack`, tests/conftest.py), shared with the workbench's browser tests."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,19 +23,15 @@ pytestmark = pytest.mark.slow
 class World:
     stack: object
     sents: list = field(default_factory=list)
+    earlier: frozenset[str] = frozenset()  # stored before this module (the browser tests' applications)
 
 
 @pytest.fixture(scope="module")
-def world(local_env: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """The session's envs/local (tests/conftest.py) with the runtime started on it for this module."""
-    from riskline_model.train import train_to_dir
+def world(local_stack: LocalStack) -> World:
+    """The session's local stack (tests/conftest.py), and what other modules stored on it before."""
+    from riskline_local.demo.reconcile import scan_table
 
-    model = train_to_dir(tmp_path_factory.mktemp("model"), rows=3000, seed=5)
-    local_env.start_runtime(model_tarball=model.tarball)
-    try:
-        yield World(local_env)
-    finally:
-        local_env.stop_runtime()
+    return World(local_stack, earlier=frozenset(item["application_id"] for item in scan_table(local_stack)))
 
 
 def _run(world: World, count: int, seed: int, faults: object | None = None):
@@ -58,7 +54,7 @@ def _run(world: World, count: int, seed: int, faults: object | None = None):
     finally:
         driver.close()
     world.sents += sents
-    result, snapshot = wait_for_drain(stack, world.sents, timeout=300, say=lambda line: None)
+    result, snapshot = wait_for_drain(stack, world.sents, timeout=300, say=lambda line: None, earlier=world.earlier)
     return sents, audits, result, snapshot
 
 
@@ -70,9 +66,10 @@ def test_every_channel_reaches_dynamodb_the_lake_and_the_warehouse(world: World)
     assert (result.sent, result.stored, result.lake, result.warehouse, result.pending, result.lost) == (
         len(sents), len(sents), len(sents), len(sents), 0, 0,
     )  # fmt: skip
-    audited = [row for row in snapshot.warehouse.values() if row["audit_outcome"] is not None]
+    ours = {s.application_id for s in sents}
+    audited = [row for i, row in snapshot.warehouse.items() if i in ours and row["audit_outcome"] is not None]
     assert audits > 0 and len(audited) == audits
-    assert all(item["status"] == "SCORED" for item in snapshot.items)
+    assert all(item["status"] == "SCORED" for item in snapshot.items if item["application_id"] not in world.earlier)
 
 
 def test_faults_degrade_to_scored_later_and_lose_nothing(world: World) -> None:
@@ -89,7 +86,7 @@ def test_faults_degrade_to_scored_later_and_lose_nothing(world: World) -> None:
     assert world.stack.sagemaker.errors > 0  # the killed stage was reported as a failing container
     assert result.ok and result.settled, (result.line, result.missing)
     assert result.lost == 0 and result.pending == 0
-    assert all(item["status"] == "SCORED" for item in snapshot.items)
+    assert all(item["status"] == "SCORED" for item in snapshot.items if item["application_id"] not in world.earlier)
 
 
 @dataclass

@@ -104,11 +104,15 @@ def _instant(value: Any) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def reconcile(sents: list[Sent], snapshot: Snapshot) -> Reconciliation:
+def reconcile(sents: list[Sent], snapshot: Snapshot, earlier: frozenset[str] = frozenset()) -> Reconciliation:
+    """This run's applications against the stores. `earlier`: ids stored before the run began (on a
+    stack other work has used); they are neither this run's nor unexpected, and are not counted."""
     accepted = [s for s in sents if s.accepted]
     wanted = {s.submission.key for s in accepted}
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for item in snapshot.items:
+        if item["application_id"] in earlier:
+            continue
         key = (item["channel"], item["application"]["applicant"]["national_id"])
         by_key[key].append(item)
     stored_ids = {key: items[0]["application_id"] for key, items in by_key.items() if key in wanted}

@@ -82,7 +82,11 @@ def send_invalid(driver: Driver, workload_sample: list) -> dict[str, int]:
 
 
 def wait_for_drain(
-    stack: LocalStack, sents: list[Sent], timeout: float, say: Callable[[str], None]
+    stack: LocalStack,
+    sents: list[Sent],
+    timeout: float,
+    say: Callable[[str], None],
+    earlier: frozenset[str] = frozenset(),
 ) -> tuple[Reconciliation, Snapshot]:
     last: dict[str, tuple[Reconciliation, Snapshot]] = {}
     started = time.monotonic()
@@ -91,7 +95,7 @@ def wait_for_drain(
     def settled() -> bool:
         nonlocal next_note
         snapshot = read_stores(stack)
-        result = reconcile(sents, snapshot)
+        result = reconcile(sents, snapshot, earlier)
         last["value"] = (result, snapshot)
         waited = time.monotonic() - started
         if waited >= next_note:

@@ -16,6 +16,11 @@ serving:
   `...IfExists` condition (e.g. "uploads must name the bucket's KMS key") refuses compliant and
   non-compliant requests alike.
 
+- S3 server access logs are not written: moto stores one log object per request to a logged bucket
+  (S3 itself delivers them batched, best effort), so every lake read and write of a session became
+  another versioned object in the access-log bucket, and emptying it made `terraform destroy` take
+  about seven minutes (the bucket's logging configuration is still applied and read back).
+
 Run: python -m riskline_local.emulator.motoserver --port P --lambda-endpoint http://127.0.0.1:Q
 """
 
@@ -64,6 +69,15 @@ def _stop_enforcing_bucket_policies() -> None:
     FakeBucket.get_permission = get_permission
 
 
+def _stop_per_request_access_logs() -> None:
+    from moto.s3.models import S3Backend
+
+    def log_incoming_request(self: Any, request: Any, bucket_name: str) -> None:
+        return None
+
+    S3Backend.log_incoming_request = log_incoming_request
+
+
 def _forward_s3_notifications(lambda_endpoint: str) -> None:
     from moto.s3 import notifications
 
@@ -104,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
 
     _detach_event_source_mappings()
     _stop_enforcing_bucket_policies()
+    _stop_per_request_access_logs()
     _forward_s3_notifications(args.lambda_endpoint.rstrip("/"))
 
     from moto.moto_server.threaded_moto_server import MotoRequestHandler
