@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,9 @@ _LOCAL_ENV_STATE = pytest.StashKey["LocalEnvState"]()
 class LocalEnvState:
     """The applied environment of this session and its destroy, started once its last user is done."""
 
-    def __init__(self, stack: Any) -> None:
+    def __init__(self, stack: Any, model: Future[Any]) -> None:
         self.stack = stack
+        self.model = model  # the runtime's model (train_to_dir's result), trained during the apply
         self._destroy: threading.Thread | None = None
         self._destroy_error: BaseException | None = None
 
@@ -80,6 +82,18 @@ class LocalEnvState:
             raise self._destroy_error
 
 
+def _train_in_background(model_dir: Path) -> Future[Any]:
+    """The local stack's model, trained while the zips are built and envs/local is applied (xgboost,
+    the packaging and terraform leave the GIL): one chain of the run the shorter by a training."""
+    from riskline_model.train import train_to_dir
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-model")
+    try:
+        return pool.submit(train_to_dir, model_dir, rows=3000, seed=5)
+    finally:
+        pool.shutdown(wait=False)
+
+
 def _package(dist: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "package.py"), "--dist", str(dist)],
@@ -99,6 +113,7 @@ def local_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     reason = unavailable_reason()
     if reason is not None:
         pytest.skip(f"{reason}: the envs/local apply and the local stack need it")
+    model = _train_in_background(tmp_path_factory.mktemp("local-model"))
     work = tmp_path_factory.mktemp("envs-local")
     _package(work / "dist")
     shutil.copytree(
@@ -116,7 +131,7 @@ def local_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         progress=lambda message: None,
     )
     stack = LocalStack(options)
-    state = LocalEnvState(stack)
+    state = LocalEnvState(stack, model)
     try:
         stack.start_environment()
     except BaseException:
@@ -131,13 +146,11 @@ def local_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture(scope="session")
-def local_stack(local_env: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def local_stack(request: pytest.FixtureRequest, local_env: Any) -> Iterator[Any]:
     """The session's envs/local with the runtime started on it (as `make up` runs it): the serving
-    stages on a model trained for the session, the Lambda runtime, its fronts and pollers. Shared by
-    the end-to-end flows and the workbench's browser tests; stopped before the destroy."""
-    from riskline_model.train import train_to_dir
-
-    model = train_to_dir(tmp_path_factory.mktemp("local-model"), rows=3000, seed=5)
+    stages on the session's model, the Lambda runtime, its fronts and pollers. Shared by the
+    end-to-end flows and the workbench's browser tests; stopped before the destroy."""
+    model = request.config.stash[_LOCAL_ENV_STATE].model.result()
     local_env.start_runtime(model_tarball=model.tarball)
     try:
         yield local_env

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from riskline_model import artifact
+from riskline_model import train as train_module
 from riskline_model.data.generator import generate
 from riskline_model.data.labeled import write_rows
 from riskline_model.serving.preprocess import Preprocessor
@@ -159,6 +160,15 @@ def test_an_empty_tier_fails_the_training_entry_point_unless_the_operator_allows
     # Serving medium costs 100 whatever the truth: no application is served medium.
     args = ["--train", str(train), "--model-dir", str(tmp_path / "m"), "--output-data-dir", str(tmp_path / "o")]
     args += ["--config-dir", str(tmp_path / "c"), "--hp", "tier_costs=0,100,1;1,0,1;1,100,0", "--hp", "num_round=40"]
+    # Every call below decides on the same training result: the first trains, the others reuse it.
+    trained, results = train_module.run, []
+
+    def run_once(paths, hp):
+        if not results:
+            results.append(trained(paths, hp))
+        return results[0]
+
+    monkeypatch.setattr(train_module, "run", run_once)
     assert main(args) == EXIT_EMPTY_TIER
     err = capsys.readouterr().err
     assert "EMPTY TIER" in err and "tier medium" in err
@@ -166,9 +176,13 @@ def test_an_empty_tier_fails_the_training_entry_point_unless_the_operator_allows
     assert metrics["empty_tiers"] == ["medium"]
     assert "EMPTY TIER" in (tmp_path / "o" / "report.html").read_text()
     assert main([*args, "--allow-empty-tiers"]) == 0
+    assert "allowed by the operator" in capsys.readouterr().err
     assert main([*args, "--hp", "allow_empty_tiers=1"]) == 0
     monkeypatch.setenv("RISKLINE_ALLOW_EMPTY_TIERS", "1")
     assert main(args) == 0
+    monkeypatch.setenv("RISKLINE_ALLOW_EMPTY_TIERS", "0")
+    assert main(args) == EXIT_EMPTY_TIER  # "0" is not a yes
+    assert len(results) == 1
 
 
 def test_a_binary_book_with_a_4_percent_reject_rate_gets_three_non_empty_tiers(tmp_path):
