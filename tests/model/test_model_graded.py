@@ -14,7 +14,7 @@ from riskline_model.data.labeled import write_rows
 from riskline_model.serving.preprocess import Preprocessor
 from riskline_model.serving.xgboost import Scorer
 from riskline_model.tier_model import TierModel
-from riskline_model.train import EXIT_EMPTY_TIER, main, train_to_dir
+from riskline_model.train import EXIT_EMPTY_TIER, main
 from riskline_schema import RiskAssessment
 
 TIERS = ["low", "medium", "high"]
@@ -122,8 +122,8 @@ def test_graded_reason_codes_explain_the_tier_served(graded_dir, inputs):
 
 
 @pytest.mark.parametrize(("kind", "boosters"), [("softmax", 1), ("ordinal", 2)])
-def test_each_tier_model_kind_trains_packs_and_serves(tmp_path, inputs, kind, boosters):
-    paths = train_to_dir(tmp_path, rows=2_000, seed=4, labels="graded", tier_model=kind, num_round=60)
+def test_each_tier_model_kind_trains_packs_and_serves(tmp_path, inputs, train_once, kind, boosters):
+    paths = train_once(tmp_path, rows=2_000, seed=4, labels="graded", tier_model=kind, num_round=60)
     with tarfile.open(paths.tarball) as tar:
         assert sum(name.endswith(".ubj") for name in tar.getnames()) == boosters
     scorer, pre = Scorer.load(paths.unpacked), Preprocessor.load(paths.unpacked)

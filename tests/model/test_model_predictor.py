@@ -12,16 +12,15 @@ from riskline_model.explain import ReferenceExplainer, top_reasons
 from riskline_model.features.spec import FeatureSpec
 from riskline_model.predictor import TOLERANCE, Predictor, probe_rows
 from riskline_model.tier_model import TierModel
-from riskline_model.train import train_to_dir
 
 
 @pytest.fixture(scope="module")
-def kinds(model_dir, graded_dir, tmp_path_factory):
+def kinds(model_dir, graded_dir, tmp_path_factory, train_once):
     """An artifact of every tier model kind: binary, the session's graded one, softmax and ordinal."""
     dirs = {"binary": model_dir, "graded": graded_dir}
     for kind in ("softmax", "ordinal"):
         out = tmp_path_factory.mktemp(kind)
-        dirs[kind] = train_to_dir(out, rows=2_000, seed=4, labels="graded", tier_model=kind, num_round=60).unpacked
+        dirs[kind] = train_once(out, rows=2_000, seed=4, labels="graded", tier_model=kind, num_round=60).unpacked
     return dirs
 
 
