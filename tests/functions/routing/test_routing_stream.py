@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +113,18 @@ def test_an_image_that_is_not_dynamodb_json_is_reported_and_the_others_are_writt
     logs = logged(caplog)
     assert "NewImage is not DynamoDB JSON" in logs and "app-bad-00002" in logs
     assert not any(secret in logs for secret in h.PII)
+
+
+def test_aws_sample_stream_event_of_another_table_is_reported_record_by_record_and_writes_nothing(
+    stream, context, helpers
+):
+    """AWS's sample DynamoDB Streams shape (INSERT, MODIFY, REMOVE of an item that is not ours)."""
+    event = json.loads((Path(__file__).parent / "events" / "dynamodb_stream_sample.json").read_text())
+
+    response = stream.handler(event, context)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "111"}, {"itemIdentifier": "222"}]}
+    assert helpers.lake_objects() == {}
 
 
 def test_a_batch_of_only_poison_records_fails_as_a_whole(stream, context, helpers):
