@@ -66,7 +66,8 @@ def _to_attributes(document: dict[str, Any]) -> dict[str, Any]:
     return {key: serialize(value) for key, value in document.items()}
 
 
-def _from_attributes(item: dict[str, Any]) -> dict[str, Any]:
+def from_attributes(item: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB JSON (`{"S": ...}`) → Python values, numbers as Decimal: as a table resource reads an item."""
     from boto3.dynamodb.types import TypeDeserializer
 
     deserialize = TypeDeserializer().deserialize
@@ -131,7 +132,7 @@ class ApplicationsTable:
         raw = (response or {}).get("Item")
         if not raw:
             return None
-        item = _from_attributes(raw)
+        item = from_attributes(raw)
         assessment = item.get("assessment")
         return StoredApplication(
             record=_parse(item, application_id),
@@ -227,7 +228,7 @@ class ApplicationsTable:
                 ReturnValues="ALL_NEW",
             )
             if response is not None:
-                return ApplicationRecord.from_item(_from_attributes(response["Attributes"]))
+                return ApplicationRecord.from_item(from_attributes(response["Attributes"]))
         raise self._conflict("the application kept changing while the decision was recorded; send it again")
 
     # -- the scorer's write ------------------------------------------------------------------------

@@ -108,15 +108,14 @@ class Redrive:
         return report
 
     def _get_items(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        from boto3.dynamodb.types import TypeDeserializer
+        from riskline_runtime.applications_table import from_attributes
 
-        deserialize = TypeDeserializer().deserialize
         request = {self.table: {"Keys": [{"application_id": {"S": i}} for i in ids], "ConsistentRead": True}}
         found: dict[str, dict[str, Any]] = {}
         while request:
             answer = self.dynamodb.batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(self.table, []):
-                found[item["application_id"]["S"]] = {k: deserialize(v) for k, v in item.items()}
+                found[item["application_id"]["S"]] = from_attributes(item)
             request = answer.get("UnprocessedKeys") or {}
         return found
 

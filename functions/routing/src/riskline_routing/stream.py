@@ -12,6 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from riskline_runtime.applications_table import from_attributes
 from riskline_runtime.batch import Record, partial_response, stream_sequence_number
 from riskline_runtime.clients import lazy
 from riskline_runtime.observability import entry_point, logger, metrics, traced_method
@@ -65,13 +66,9 @@ class _Batch:
 
 
 def _deserialised(image: dict[str, Any]) -> dict[str, Any]:
-    """DynamoDB-JSON image → Python values (numbers as Decimal), as the table resource reads them."""
-    # boto3 is imported by the batch's first S3 write anyway; importing it here keeps it off the init.
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserialize = TypeDeserializer().deserialize
+    """The NewImage as the table adapter reads an item; UnconvertibleRecord when it is not DynamoDB JSON."""
     try:
-        return {name: deserialize(value) for name, value in image.items()}
+        return from_attributes(image)
     except (TypeError, KeyError, IndexError, AttributeError) as exc:
         raise UnconvertibleRecord(f"NewImage is not DynamoDB JSON ({type(exc).__name__})") from None
 
