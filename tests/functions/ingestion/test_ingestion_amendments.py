@@ -1,12 +1,12 @@
 """A corrected resubmission (same applicant, loan amount, purpose and day; other details) amends the
 stored application: a new version, scored again, answered with the new decision — never the old one."""
 
-from riskline_runtime.applications_table import _from_attributes
+from riskline_runtime.applications_table import from_attributes
 from riskline_schema import ApplicationRecord
 
 
 def record(world, application_id):
-    return ApplicationRecord.from_item(_from_attributes(world.item(application_id)))
+    return ApplicationRecord.from_item(from_attributes(world.item(application_id)))
 
 
 def test_a_corrected_income_is_stored_as_the_next_version_and_rescored(world, scorer, call_api, webform):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from riskline_ingestion import settings
-from riskline_runtime.applications_table import _from_attributes
+from riskline_runtime.applications_table import from_attributes
 from riskline_schema import ApplicationRecord
 
 from .conftest import AUDITOR_ARN
@@ -15,7 +15,7 @@ LETTERS = {"A": "low", "B": "low", "C": "medium", "D": "medium", "E": "high", "F
 
 
 def stored(world, application_id):
-    return ApplicationRecord.from_item(_from_attributes(world.item(application_id)))
+    return ApplicationRecord.from_item(from_attributes(world.item(application_id)))
 
 
 @pytest.fixture
